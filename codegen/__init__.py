@@ -1,0 +1,1 @@
+"""Code generation from the derivations (installed as ``qcrystal.codegen``)."""

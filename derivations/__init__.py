@@ -1,0 +1,1 @@
+"""Symbolic derivations of the paper's formulas (installed as ``qcrystal.derivations``)."""
