@@ -45,16 +45,25 @@ def derive_periodicity() -> Derivation:
     dv = Derivation("19", "periodicity of the Hartree Hamiltonian")
     lattice = sp.Symbol("U", positive=True) * sp.sin(k0 * x) ** 2
     step_a = {a: sp.pi / k0}
-    dv.step(sp.simplify((lattice.subs(x, x + a) - lattice).subs(step_a)),
-            "U_L(x + a) − U_L(x) for (2) with a = λ/2 = π/k₀", uses=("2",))
+    dv.step(
+        sp.simplify((lattice.subs(x, x + a) - lattice).subs(step_a)),
+        "U_L(x + a) − U_L(x) for (2) with a = λ/2 = π/k₀",
+        uses=("2",),
+    )
     rho = nu * sp.Sum(wf(s_int - j * a) ** 2, (j, -sp.oo, sp.oo))
     shift_sum = sp.Sum(wf(s_int + a - j * a) ** 2, (j, -sp.oo, sp.oo))
     rho_shift = nu * shift_sum
-    dv.step(sp.Integral(Phi1(x - s_int) * (rho_shift - rho), (s_int, -sp.oo, sp.oo)),
-            "V_H(x + a) − V_H(x) after s = x' − a in (17)", uses=("13", "17"))
+    dv.step(
+        sp.Integral(Phi1(x - s_int) * (rho_shift - rho), (s_int, -sp.oo, sp.oo)),
+        "V_H(x + a) − V_H(x) after s = x' − a in (17)",
+        uses=("13", "17"),
+    )
     reindexed = nu * shift_sum.change_index(j, j - 1)
-    dv.step(sp.simplify(reindexed - rho), "relabel j → j + 1 over the infinite lattice",
-            adds=("infinite lattice (or periodic boundary conditions)",))
+    dv.step(
+        sp.simplify(reindexed - rho),
+        "relabel j → j + 1 over the infinite lattice",
+        adds=("infinite lattice (or periodic boundary conditions)",),
+    )
     total = sp.simplify((lattice.subs(x, x + a) - lattice).subs(step_a)) + sp.simplify(
         reindexed - rho
     )
@@ -74,21 +83,26 @@ def _hamiltonian_in_wannier_basis() -> sp.Matrix:
 
 def _printed_E_ij() -> sp.Matrix:
     return sp.Matrix(
-        N_RING, N_RING,
-        lambda i, jj: sum(E_k[q] * sp.exp(sp.I * _k[q] * (i - jj)) for q in range(N_RING))
-        / N_RING,
+        N_RING,
+        N_RING,
+        lambda i, jj: sum(E_k[q] * sp.exp(sp.I * _k[q] * (i - jj)) for q in range(N_RING)) / N_RING,
     )
 
 
 def derive_wannier_action() -> Derivation:
     dv = Derivation("20", "Ĥ acting on one Wannier function")
     B = _bloch_matrix()
-    dv.step(B, "Bloch functions in the Wannier basis on a ring of 4 sites", uses=("phi_nk",),
-            adds=("periodic ring of N_L = 4 sites, spacing 1, generic E_k",))
+    dv.step(
+        B,
+        "Bloch functions in the Wannier basis on a ring of 4 sites",
+        uses=("phi_nk",),
+        adds=("periodic ring of N_L = 4 sites, spacing 1, generic E_k",),
+    )
     dv.step(sp.simplify(B.H * B), "the Bloch transform is unitary: B†B = 1")
     H = _hamiltonian_in_wannier_basis()
-    dv.step(H, "Ĥ w_j = Σ_k E_k φ_k ⟨φ_k|w_j⟩: column j holds the coefficients of w_i",
-            uses=("18",))
+    dv.step(
+        H, "Ĥ w_j = Σ_k E_k φ_k ⟨φ_k|w_j⟩: column j holds the coefficients of w_i", uses=("18",)
+    )
     return dv
 
 
@@ -111,83 +125,127 @@ def derive_band_bottom() -> Derivation:
 
 RECORDS = [
     EquationRecord(
-        "14", SECTION, "definition",
+        "14",
+        SECTION,
+        "definition",
         r"\int H(\mathbf{r}, \mathbf{r}', \omega) \varphi_{nk}(\mathbf{r}') d\mathbf{r}' ="
-        r" E_{nk} \varphi_{nk}(\mathbf{r})", "bands",
+        r" E_{nk} \varphi_{nk}(\mathbf{r})",
+        "bands",
     ),
     EquationRecord(
-        "15", SECTION, "definition",
+        "15",
+        SECTION,
+        "definition",
         r"H(\mathbf{r}, \mathbf{r}', \omega) = - \frac{\nabla^2}{2m} \delta(\mathbf{r} -"
-        r" \mathbf{r}') + \Sigma(\mathbf{r}, \mathbf{r}', \omega)", "bands",
+        r" \mathbf{r}') + \Sigma(\mathbf{r}, \mathbf{r}', \omega)",
+        "bands",
     ),
     EquationRecord(
-        "16", SECTION, "cited",
+        "16",
+        SECTION,
+        "cited",
         r"\Sigma(\mathbf{r}, \mathbf{r}', \omega) = [U_L(\mathbf{r}) + V_H(\mathbf{r})]"
-        r" \delta(\mathbf{r} - \mathbf{r}')", "bands",
+        r" \delta(\mathbf{r} - \mathbf{r}')",
+        "bands",
         source="[15–17] (Hartree approximation for well localized particles)",
     ),
     EquationRecord(
-        "17", SECTION, "definition",
+        "17",
+        SECTION,
+        "definition",
         r"V_H(\mathbf{r}) = \int \Phi(\mathbf{r} - \mathbf{r}') \rho(\mathbf{r}') d\mathbf{r}'",
         "bands",
     ),
     EquationRecord(
-        "18", SECTION, "derived",
+        "18",
+        SECTION,
+        "derived",
         r"\hat{H}(\mathbf{r}) \varphi_{nk}(\mathbf{r}) = E_{nk} \varphi_{nk}(\mathbf{r})",
         "bands",
-        printed=sp.Eq(-sp.Derivative(phi(x), (x, 2)) / (2 * m) + (U_Lf(x) + V_H(x)) * phi(x),
-                      E * phi(x)),
+        printed=sp.Eq(
+            -sp.Derivative(phi(x), (x, 2)) / (2 * m) + (U_Lf(x) + V_H(x)) * phi(x), E * phi(x)
+        ),
         derive=derive_hartree_equation,
         assumptions=("Ĥ = Ĥ_L + V_H (19) with Ĥ_L of (4); shown in one dimension",),
     ),
     EquationRecord(
-        "19", SECTION, "derived",
+        "19",
+        SECTION,
+        "derived",
         r"\hat{H}(\mathbf{r}) = \hat{H}_L(\mathbf{r}) + V_H(\mathbf{r}) = \hat{H}(\mathbf{r} +"
-        r" \mathbf{r}_j)", "bands",
-        printed=sp.Integer(0), derive=derive_periodicity,
+        r" \mathbf{r}_j)",
+        "bands",
+        printed=sp.Integer(0),
+        derive=derive_periodicity,
         assumptions=("compared as Ĥ(r + a) − Ĥ(r) = 0 along one direction, a = λ/2",),
     ),
     EquationRecord(
-        "phi_nk", SECTION, "definition",
+        "phi_nk",
+        SECTION,
+        "definition",
         r"\varphi_{nk}(\mathbf{r}) = \frac{1}{\sqrt{N_L}} \sum_j w_n(\mathbf{r} - \mathbf{r}_j)"
-        r" e^{i\mathbf{k} \cdot \mathbf{r}_j}", "bands",
+        r" e^{i\mathbf{k} \cdot \mathbf{r}_j}",
+        "bands",
     ),
     EquationRecord(
-        "20", SECTION, "derived",
+        "20",
+        SECTION,
+        "derived",
         r"\hat{H}(\mathbf{r})w_n(\mathbf{r} - \mathbf{r}_j) = \sum_i E_{ij}^n w_n(\mathbf{r} -"
-        r" \mathbf{r}_i)", "bands",
-        printed=_printed_E_ij(), derive=derive_wannier_action, given={},
+        r" \mathbf{r}_i)",
+        "bands",
+        printed=_printed_E_ij(),
+        derive=derive_wannier_action,
+        given={},
         assumptions=("E_ij as defined in (21)",),
     ),
     EquationRecord(
-        "21", SECTION, "definition",
+        "21",
+        SECTION,
+        "definition",
         r"E_{ij}^n \equiv \frac{1}{N_L} \sum_k E_{nk} e^{i\mathbf{k} \cdot \mathbf{r}_{ij}}"
-        r" \quad (\mathbf{r}_{ij} \equiv \mathbf{r}_i - \mathbf{r}_j)", "bands",
+        r" \quad (\mathbf{r}_{ij} \equiv \mathbf{r}_i - \mathbf{r}_j)",
+        "bands",
     ),
     EquationRecord(
-        "22", SECTION, "definition",
-        r"\psi_n(\mathbf{r}) = \sum_j w_n(\mathbf{r} - \mathbf{r}_j)", "bands",
+        "22",
+        SECTION,
+        "definition",
+        r"\psi_n(\mathbf{r}) = \sum_j w_n(\mathbf{r} - \mathbf{r}_j)",
+        "bands",
     ),
     EquationRecord(
-        "23", SECTION, "derived",
-        r"\hat{H}(\mathbf{r})\psi_n(\mathbf{r}) = E_n \psi_n(\mathbf{r})", "bands",
-        printed=sp.Matrix([E_k[0]] * N_RING), derive=derive_lattice_sum_eigen,
+        "23",
+        SECTION,
+        "derived",
+        r"\hat{H}(\mathbf{r})\psi_n(\mathbf{r}) = E_n \psi_n(\mathbf{r})",
+        "bands",
+        printed=sp.Matrix([E_k[0]] * N_RING),
+        derive=derive_lattice_sum_eigen,
         assumptions=("E_n = lim_{k→0} E_nk as (24) states",),
     ),
     EquationRecord(
-        "24", SECTION, "derived",
-        r"E_n \equiv \sum_j E_{ij}^n = \lim_{k \rightarrow 0} E_{nk}", "bands",
+        "24",
+        SECTION,
+        "derived",
+        r"E_n \equiv \sum_j E_{ij}^n = \lim_{k \rightarrow 0} E_{nk}",
+        "bands",
         printed=sp.Matrix([sum(_printed_E_ij()[i, :]) for i in range(N_RING)]),
         derive=derive_band_bottom,
         assumptions=("the row sum of (21) is compared with E_{k=0} for every row i",),
     ),
     EquationRecord(
-        "25", SECTION, "definition",
+        "25",
+        SECTION,
+        "definition",
         r"\psi_n(\mathbf{r}) \approx w_n(\mathbf{r} - \mathbf{r}_j) \quad (\mathbf{r} \approx"
-        r" \mathbf{r}_j)", "bands",
+        r" \mathbf{r}_j)",
+        "bands",
     ),
     EquationRecord(
-        "26", SECTION, "definition",
+        "26",
+        SECTION,
+        "definition",
         r"\hat{H}(\mathbf{r})w(\mathbf{r}) = Ew(\mathbf{r}) \quad (\mathbf{r} \approx 0)",
         "bands",
     ),

@@ -26,7 +26,7 @@ __all__ = [
     "MASS",
     "Dim",
     "DimensionError",
-    "UnknownDimension",
+    "UnknownDimensionError",
     "check_relation",
     "dimension",
 ]
@@ -81,7 +81,7 @@ class DimensionError(ValueError):
     """An expression mixes dimensions (a sum of unlike terms, exp of a length, ...)."""
 
 
-class UnknownDimension(DimensionError):
+class UnknownDimensionError(DimensionError):
     """A symbol or function whose dimension was never declared: no verdict either way."""
 
 
@@ -109,7 +109,7 @@ def check_relation(
     try:
         dl = dimension(lhs, symbols, functions)
         dr = dimension(rhs, symbols, functions)
-    except UnknownDimension as exc:
+    except UnknownDimensionError as exc:
         return None, f"not checked ({exc})"
     except DimensionError as exc:
         return False, f"inhomogeneous: {exc}"
@@ -128,7 +128,7 @@ def _dim(e: sp.Basic, syms: Mapping[sp.Basic, Dim], funcs: Mapping[str, Dim]) ->
     if isinstance(e, sp.Number) or e in (sp.pi, sp.E, sp.I, sp.oo, -sp.oo, sp.EulerGamma):
         return DIMENSIONLESS
     if isinstance(e, sp.Symbol):
-        raise UnknownDimension(f"no dimension declared for symbol {e}")
+        raise UnknownDimensionError(f"no dimension declared for symbol {e}")
     if isinstance(e, sp.Add):
         dims = [(t, _dim(t, syms, funcs)) for t in e.args]
         first_term, first = dims[0]
@@ -155,7 +155,7 @@ def _dim(e: sp.Basic, syms: Mapping[sp.Basic, Dim], funcs: Mapping[str, Dim]) ->
     if isinstance(e, AppliedUndef):
         name = e.func.__name__
         if name not in funcs:
-            raise UnknownDimension(f"no dimension declared for function {name}")
+            raise UnknownDimensionError(f"no dimension declared for function {name}")
         return funcs[name]
     if isinstance(e, sp.Integral):
         out = _dim(e.function, syms, funcs)

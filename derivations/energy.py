@@ -23,14 +23,13 @@ from .record import EquationRecord
 from .symbols import (
     E0,
     E1,
-    J,
     E_R,
-    E_R_v,
+    S0,
+    J,
     Omega,
     Omega_v,
     Phi,
     R_v,
-    S0,
     S2_v,
     U,
     U_v,
@@ -98,8 +97,12 @@ def derive_E0() -> Derivation:
 def derive_harmonic_lattice() -> Derivation:
     dv = Derivation("33", "harmonic expansion of the lattice potential")
     series = sp.series(U * sp.sin(k0 * x) ** 2, x, 0, 4).removeO()
-    dv.step(series, "Taylor series of (2) about a minimum, to second order", uses=("2",),
-            adds=("k₀ r ≪ 1: terms O((k₀r)⁴) dropped",))
+    dv.step(
+        series,
+        "Taylor series of (2) about a minimum, to second order",
+        uses=("2",),
+        adds=("k₀ r ≪ 1: terms O((k₀r)⁴) dropped",),
+    )
     om2 = sp.solve(sp.Eq(m * omega**2 * x**2 / 2, series), omega**2)[0]
     dv.step(sp.Eq(omega**2, om2), "write U k₀² x² as (m/2) ω² x²")
     dv.step(series, "the harmonic form, summed over α, is this series")
@@ -109,8 +112,7 @@ def derive_harmonic_lattice() -> Derivation:
 def derive_omega() -> Derivation:
     dv = Derivation("34", "lattice frequency")
     om2 = derive_harmonic_lattice().steps[1].expr.rhs
-    dv.step(sp.Eq(omega, sp.sqrt(om2)), "from (33)", uses=("33",),
-            adds=("ω > 0: positive root",))
+    dv.step(sp.Eq(omega, sp.sqrt(om2)), "from (33)", uses=("33",), adds=("ω > 0: positive root",))
     dv.step(sp.Eq(omega, sp.sqrt(om2).subs(k0, sp.sqrt(2 * m * E_R))), "E_R = k₀²/(2m)")
     return dv
 
@@ -144,27 +146,39 @@ def derive_E1() -> Derivation:
     dv = Derivation("35", "first-order energy of optimized perturbation theory")
     kin = sum((gauss.kinetic_mean().result.subs(l, l_v[a]) for a in _dirs), sp.Integer(0))
     dv.step(kin, "⟨−∇²/2m⟩ over (29): one Gaussian per direction", uses=("8", "29", "31"))
-    exact = sum((U_v[a] * gauss.sin2_mean().result.subs({l: l_v[a], k0: k0_v[a]}) for a in _dirs),
-                sp.Integer(0))
+    exact = sum(
+        (U_v[a] * gauss.sin2_mean().result.subs({l: l_v[a], k0: k0_v[a]}) for a in _dirs),
+        sp.Integer(0),
+    )
     dv.step(exact, "⟨U_L⟩ over (29), exactly", uses=("2", "9"))
     harm = sum(
         (sp.series(exact.coeff(U_v[a]) * U_v[a], k0_v[a], 0, 3).removeO() for a in _dirs),
         sp.Integer(0),
     )
-    dv.step(harm, "leading order in k₀² l² (the harmonic lattice (33))", uses=("33",),
-            adds=("k₀_α l_α ≪ 1 (harmonic lattice)",))
+    dv.step(
+        harm,
+        "leading order in k₀² l² (the harmonic lattice (33))",
+        uses=("33",),
+        adds=("k₀_α l_α ≪ 1 (harmonic lattice)",),
+    )
     taylor, site = _site_average()
-    dv.step(taylor, "Φ(r − r') with r' = r_j + s, y = r − s, expanded about r_j", uses=("H1",),
-            adds=("Φ even: Φ(−r) = Φ(r)", "Φ smooth at the sites; l_α ≪ |r_j| (2nd order)"))
+    dv.step(
+        taylor,
+        "Φ(r − r') with r' = r_j + s, y = r − s, expanded about r_j",
+        uses=("H1",),
+        adds=("Φ even: Φ(−r) = Φ(r)", "Φ smooth at the sites; l_α ≪ |r_j| (2nd order)"),
+    )
     dv.step(site, "average over |w(r)|² and |w(s)|²: ⟨y_α⟩ = 0, ⟨y_α y_β⟩ = δ_αβ l_α²")
     hartree = nu * S0 + nu * sum((l_v[a] ** 2 * S2_v[a] / 2 for a in _dirs), sp.Integer(0))
-    dv.step(hartree, "sum over sites j ≠ 0 of ρ₀ (H1): lattice sums Σ_Φ, Σ_Φ2_α",
-            adds=("self-interaction j = 0 excluded",))
+    dv.step(
+        hartree,
+        "sum over sites j ≠ 0 of ρ₀ (H1): lattice sums Σ_Φ, Σ_Φ2_α",
+        adds=("self-interaction j = 0 excluded",),
+    )
     widths = {l_v[a]: 1 / sp.sqrt(m * eps_v[a]) for a in _dirs}
     omegas = {U_v[a]: omega_v[a] ** 2 * m / (2 * k0_v[a] ** 2) for a in _dirs}
     total = sp.expand((kin + harm + hartree).xreplace(omegas).xreplace(widths))
-    dv.step(sp.Eq(E1, total), "l_α = 1/√(m ε_α) and U_α = m ω_α²/(2 k₀_α²) from (34)",
-            uses=("34",))
+    dv.step(sp.Eq(E1, total), "l_α = 1/√(m ε_α) and U_α = m ω_α²/(2 k₀_α²) from (34)", uses=("34",))
     return dv
 
 
@@ -184,8 +198,12 @@ def derive_epsilon() -> Derivation:
     dv = Derivation("38", "effective oscillation frequency")
     e0 = u0 + eps / 2
     e1 = u0 + (eps + omega**2 / eps + Omega**2 / eps) / 4
-    dv.step(sp.Eq(e1 - e0, 0), "(32) per direction with E₀ of (30), E₁ of (35)",
-            uses=("30", "32", "35", "37"), adds=("(32) imposed direction by direction",))
+    dv.step(
+        sp.Eq(e1 - e0, 0),
+        "(32) per direction with E₀ of (30), E₁ of (35)",
+        uses=("30", "32", "35", "37"),
+        adds=("(32) imposed direction by direction",),
+    )
     sol = [s for s in sp.solve(sp.Eq(e1 - e0, 0), eps) if s.is_positive is not False]
     dv.step(sp.Eq(eps, sol[0]), "solve for ε", adds=("ε > 0: positive root",))
     return dv
@@ -211,9 +229,11 @@ def derive_hopping_general() -> Derivation:
         S_a = S1.xreplace(sub)
         overlaps.append(S_a)
         brackets.append(sp.simplify((K1.xreplace(sub) + U_v[a] * L1.xreplace(sub)) / S_a))
-    dv.step(sp.Matrix([overlaps, brackets]).T,
-            "per direction: overlap S_α and (kinetic + sin²) element over S_α (gaussian module)",
-            uses=("2", "29"))
+    dv.step(
+        sp.Matrix([overlaps, brackets]).T,
+        "per direction: overlap S_α and (kinetic + sin²) element over S_α (gaussian module)",
+        uses=("2", "29"),
+    )
     total = -sp.Mul(*overlaps) * sum(brackets, sp.Integer(0))
     dv.step(total, "Ĥ_L is a sum over directions, w a product: J = −Π_β S_β Σ_α (K_α + L_α)/S_α")
     widths = {l_v[a]: 1 / sp.sqrt(m * eps_v[a]) for a in _dirs}
@@ -230,9 +250,11 @@ def derive_hopping() -> Derivation:
     xj_v = sp.symbols("x_j1:4", real=True)
     sites = {xi_v[a]: ni_v[a] * sp.pi / k0_v[a] for a in _dirs}
     sites |= {xj_v[a]: nj_v[a] * sp.pi / k0_v[a] for a in _dirs}
-    dv.step(general.result.xreplace(sites),
-            "sites at the minima of (2): r^α = n_α λ_α/2 = n_α π/k₀_α",
-            adds=("r_i, r_j lattice sites (integer n_i^α, n_j^α)",))
+    dv.step(
+        general.result.xreplace(sites),
+        "sites at the minima of (2): r^α = n_α λ_α/2 = n_α π/k₀_α",
+        adds=("r_i, r_j lattice sites (integer n_i^α, n_j^α)",),
+    )
     return dv
 
 
@@ -270,95 +292,162 @@ _hop_given |= {l_v[a]: 1 / sp.sqrt(m * eps_v[a]) for a in _dirs}
 
 RECORDS = [
     EquationRecord(
-        "27", SECTION, "definition",
-        r"\hat{H}_0(\mathbf{r}) = -\frac{\nabla^2}{2m} + U_0(\mathbf{r})", "energy",
+        "27",
+        SECTION,
+        "definition",
+        r"\hat{H}_0(\mathbf{r}) = -\frac{\nabla^2}{2m} + U_0(\mathbf{r})",
+        "energy",
     ),
     EquationRecord(
-        "28", SECTION, "definition",
-        r"U_0(\mathbf{r}) = u_0 + \sum_\alpha \frac{m}{2} \varepsilon_\alpha^2 r_\alpha^2", "energy",
-        printed=sp.Eq(sp.Function("U_0")(*r_v),
-                      u0 + sum(m * eps_v[a] ** 2 * r_v[a] ** 2 / 2 for a in _dirs)),
+        "28",
+        SECTION,
+        "definition",
+        r"U_0(\mathbf{r}) = u_0 + \sum_\alpha \frac{m}{2} \varepsilon_\alpha^2 r_\alpha^2",
+        "energy",
+        printed=sp.Eq(
+            sp.Function("U_0")(*r_v), u0 + sum(m * eps_v[a] ** 2 * r_v[a] ** 2 / 2 for a in _dirs)
+        ),
     ),
     EquationRecord(
-        "29", SECTION, "derived",
+        "29",
+        SECTION,
+        "derived",
         r"w(\mathbf{r}) = \prod_\alpha \left(\frac{1}{\pi l_\alpha^2} \right)^{1/4} \exp \left("
-        r"-\frac{r_\alpha^2}{2l_\alpha^2} \right)", "energy",
-        printed=_w3(l_v), derive=derive_gaussian,
+        r"-\frac{r_\alpha^2}{2l_\alpha^2} \right)",
+        "energy",
+        printed=_w3(l_v),
+        derive=derive_gaussian,
         given={l_v[a]: 1 / sp.sqrt(m * eps_v[a]) for a in _dirs},
         assumptions=("l_α ≡ 1/√(m ε_α) as stated after (29)",),
     ),
     EquationRecord(
-        "30", SECTION, "derived", r"E_0 = u_0 + \frac{1}{2} \sum_\alpha \varepsilon_\alpha",
-        "energy", printed=sp.Eq(E0, u0 + sum(eps_v) / 2), derive=derive_E0,
+        "30",
+        SECTION,
+        "derived",
+        r"E_0 = u_0 + \frac{1}{2} \sum_\alpha \varepsilon_\alpha",
+        "energy",
+        printed=sp.Eq(E0, u0 + sum(eps_v) / 2),
+        derive=derive_E0,
     ),
     EquationRecord(
-        "31", SECTION, "definition",
-        r"E_1 = \int w(\mathbf{r}) \hat{H}_1(\mathbf{r}) w(\mathbf{r}) d\mathbf{r}", "energy",
+        "31",
+        SECTION,
+        "definition",
+        r"E_1 = \int w(\mathbf{r}) \hat{H}_1(\mathbf{r}) w(\mathbf{r}) d\mathbf{r}",
+        "energy",
     ),
     EquationRecord(
-        "H1", SECTION, "definition",
-        r"\hat{H}_1(\mathbf{r}) = -\frac{\nabla^2}{2m} + U_1(\mathbf{r}) , \quad U_1(\mathbf{r})"
-        r" = U_L(\mathbf{r}) + V_1(\mathbf{r}) , \quad V_1(\mathbf{r}) = \int \Phi(\mathbf{r} -"
-        r" \mathbf{r}') \rho_0(\mathbf{r}') d\mathbf{r}' , \quad \rho_0(\mathbf{r}) = \nu \sum_j"
-        r" w^2(\mathbf{r} - \mathbf{r}_j)", "energy",
+        "H1",
+        SECTION,
+        "definition",
+        r"\begin{aligned} \hat{H}_1(\mathbf{r}) &= -\frac{\nabla^2}{2m} + U_1(\mathbf{r}) , \quad"
+        r" U_1(\mathbf{r}) = U_L(\mathbf{r}) + V_1(\mathbf{r}) , \\ V_1(\mathbf{r}) &= \int"
+        r" \Phi(\mathbf{r} - \mathbf{r}') \rho_0(\mathbf{r}') d\mathbf{r}' , \quad"
+        r" \rho_0(\mathbf{r}) = \nu \sum_j w^2(\mathbf{r} - \mathbf{r}_j) . \end{aligned}",
+        "energy",
     ),
     EquationRecord("32", SECTION, "definition", r"E_1 - E_0 = 0", "energy"),
     EquationRecord(
-        "33", SECTION, "derived",
+        "33",
+        SECTION,
+        "derived",
         r"U_L(\mathbf{r}) \simeq \sum_{\alpha} \frac{m}{2} \omega_{\alpha}^2 r_{\alpha}^2 \quad"
-        r" (\mathbf{r} \approx 0)", "lattice",
-        printed=m * omega**2 * x**2 / 2, derive=derive_harmonic_lattice,
+        r" (\mathbf{r} \approx 0)",
+        "lattice",
+        printed=m * omega**2 * x**2 / 2,
+        derive=derive_harmonic_lattice,
         given={omega: 2 * sp.sqrt(k0**2 / (2 * m) * U)},
         assumptions=("one direction; ω from (34) with E_R = k₀²/2m",),
     ),
     EquationRecord(
-        "34", SECTION, "derived",
+        "34",
+        SECTION,
+        "derived",
         r"\omega_{\alpha} = 2\sqrt{E_R^{\alpha} U_{\alpha}} \quad \left(E_R^{\alpha} \equiv"
-        r" \frac{(k_0^{\alpha})^2}{2m} \right)", "lattice",
-        printed=sp.Eq(omega, 2 * sp.sqrt(E_R * U)), derive=derive_omega,
+        r" \frac{(k_0^{\alpha})^2}{2m} \right)",
+        "lattice",
+        printed=sp.Eq(omega, 2 * sp.sqrt(E_R * U)),
+        derive=derive_omega,
     ),
     EquationRecord(
-        "35", SECTION, "derived",
+        "35",
+        SECTION,
+        "derived",
         r"E_1 = u_0 + \frac{1}{4} \sum_{\alpha} \left(\varepsilon_{\alpha} +"
         r" \frac{\omega_{\alpha}^2}{\varepsilon_{\alpha}} + \frac{\Omega_{\alpha}^2}"
-        r"{\varepsilon_{\alpha}} \right)", "energy",
-        printed=sp.Eq(E1, u0 + sum(
-            (eps_v[a] + omega_v[a] ** 2 / eps_v[a] + Omega_v[a] ** 2 / eps_v[a]) for a in _dirs
-        ) / 4),
+        r"{\varepsilon_{\alpha}} \right)",
+        "energy",
+        printed=sp.Eq(
+            E1,
+            u0
+            + sum(
+                (eps_v[a] + omega_v[a] ** 2 / eps_v[a] + Omega_v[a] ** 2 / eps_v[a]) for a in _dirs
+            )
+            / 4,
+        ),
         derive=derive_E1,
         given={u0: nu * S0} | {Omega_v[a]: sp.sqrt(2 * nu * S2_v[a] / m) for a in _dirs},
-        assumptions=("u₀ as set in (37)", "Ω_α as defined in (36)", "harmonic lattice (33)",
-                     "Φ expanded to second order about each site"),
+        assumptions=(
+            "u₀ as set in (37)",
+            "Ω_α as defined in (36)",
+            "harmonic lattice (33)",
+            "Φ expanded to second order about each site",
+        ),
     ),
     EquationRecord(
-        "36", SECTION, "derived",
+        "36",
+        SECTION,
+        "derived",
         r"\Omega_{\alpha} \equiv \left[\frac{2\nu}{m} \sum_j \frac{\partial^2 \Phi(\mathbf{r}_j)}"
-        r"{\partial r_j^{\alpha} \partial r_j^{\alpha}} \right]^{1/2}", "energy",
-        printed=sp.sqrt(2 * nu / m * S2_v[0]), derive=derive_Omega,
+        r"{\partial r_j^{\alpha} \partial r_j^{\alpha}} \right]^{1/2}",
+        "energy",
+        printed=sp.sqrt(2 * nu / m * S2_v[0]),
+        derive=derive_Omega,
         assumptions=("Σ_Φ2_α stands for the printed lattice sum over j ≠ 0",),
     ),
     EquationRecord(
-        "37", SECTION, "definition", r"u_0 = \nu \sum_j \Phi(\mathbf{r}_j)", "energy",
+        "37",
+        SECTION,
+        "definition",
+        r"u_0 = \nu \sum_j \Phi(\mathbf{r}_j)",
+        "energy",
         printed=sp.Eq(u0, nu * S0),
     ),
     EquationRecord(
-        "38", SECTION, "derived",
-        r"\varepsilon_{\alpha} = \sqrt{\omega_{\alpha}^2 + \Omega_{\alpha}^2}", "energy",
-        printed=sp.Eq(eps, sp.sqrt(omega**2 + Omega**2)), derive=derive_epsilon,
+        "38",
+        SECTION,
+        "derived",
+        r"\varepsilon_{\alpha} = \sqrt{\omega_{\alpha}^2 + \Omega_{\alpha}^2}",
+        "energy",
+        printed=sp.Eq(eps, sp.sqrt(omega**2 + Omega**2)),
+        derive=derive_epsilon,
     ),
     EquationRecord(
-        "J_ij", SECTION, "derived",
+        "J_ij",
+        SECTION,
+        "derived",
         r"J_{ij} = \sum_{\alpha} \left\{ \frac{\varepsilon_{\alpha}}{8} \left[\left(\frac{"
         r"r_{ij}^{\alpha}}{l_{\alpha}} \right)^2 - 2 \right] - U_{\alpha} \right\} \exp \left\{"
         r" -\frac{1}{4} \sum_{\alpha} \left(\frac{r_{ij}^{\alpha}}{l_{\alpha}} \right)^2 \right\}",
         "tunneling",
-        printed=_printed_hopping(), derive=derive_hopping, given=_hop_given,
-        assumptions=("sites at the minima of (2), r_ij^α = (n_i^α − n_j^α) π/k₀_α",
-                     "l_α = 1/√(m ε_α)", "Gaussian ansatz (29) exact, no harmonic expansion"),
+        printed=_printed_hopping(),
+        derive=derive_hopping,
+        given=_hop_given,
+        assumptions=(
+            "sites at the minima of (2), r_ij^α = (n_i^α − n_j^α) π/k₀_α",
+            "l_α = 1/√(m ε_α)",
+            "Gaussian ansatz (29) exact, no harmonic expansion",
+        ),
         probe=Probe(ranges={**{n: (-2, 2) for n in (*ni_v, *nj_v)}}),
+        explain=(
+            "(printed − derived)/exp(−Σ(r/l)²/4)",
+            lambda p, q: sp.simplify(sp.expand((p - q) / _gauss_factor())),
+        ),
         conditions=(
-            Condition("for odd n_j^α − n_i^α (e.g. nearest neighbours) in the limit k₀_α l_α → 0",
-                      _odd_and_shallow_smearing),
+            Condition(
+                "for odd n_j^α − n_i^α (e.g. nearest neighbours) in the limit k₀_α l_α → 0",
+                _odd_and_shallow_smearing,
+            ),
         ),
     ),
 ]

@@ -50,8 +50,11 @@ def norm() -> Derivation:
     dv = Derivation("gauss-norm", "normalisation of one Gaussian factor of (29)")
     g = gaussian(x)
     dv.step(_integral(g**2), "norm of one direction of (29)", uses=("29",))
-    dv.step(sp.simplify(sp.integrate(g**2, (x, -_oo, _oo))), "Gaussian integral ∫e^(−x²/l²) = √π l",
-            adds=("l > 0",))
+    dv.step(
+        sp.simplify(sp.integrate(g**2, (x, -_oo, _oo))),
+        "Gaussian integral ∫e^(−x²/l²) = √π l",
+        adds=("l > 0",),
+    )
     return dv
 
 
@@ -62,8 +65,9 @@ def kinetic_mean() -> Derivation:
     g = gaussian(x)
     integrand = -g * sp.diff(g, x, 2) / (2 * m)
     dv.step(_integral(integrand), "expectation of −(1/2m) ∂²/∂x²", uses=("8", "29"))
-    dv.step(sp.simplify(sp.integrate(integrand, (x, -_oo, _oo))), "Gaussian moments",
-            adds=("m > 0",))
+    dv.step(
+        sp.simplify(sp.integrate(integrand, (x, -_oo, _oo))), "Gaussian moments", adds=("m > 0",)
+    )
     return dv
 
 
@@ -82,8 +86,11 @@ def sin2_mean() -> Derivation:
     """⟨sin²(k₀x)⟩ = (1 − exp(−k₀² l²))/2, exactly."""
     dv = Derivation("gauss-sin2", "lattice potential averaged over one Gaussian direction")
     g = gaussian(x)
-    dv.step(_integral(g**2 * sp.sin(k0 * x) ** 2), "average of sin²(k₀x) over |w|²",
-            uses=("2", "9", "29"))
+    dv.step(
+        _integral(g**2 * sp.sin(k0 * x) ** 2),
+        "average of sin²(k₀x) over |w|²",
+        uses=("2", "9", "29"),
+    )
     res = sp.integrate(g**2 * (1 - sp.cos(2 * k0 * x)) / 2, (x, -_oo, _oo))
     dv.step(sp.simplify(res), "sin² = (1 − cos 2k₀x)/2 and ∫e^(−x²/l²)cos(qx) = √π l e^(−q²l²/4)")
     return dv
@@ -106,8 +113,10 @@ def kinetic_element() -> Derivation:
     g_far = gaussian(x, centre=X)
     integrand = -gaussian(x) * sp.diff(g_far, x, 2) / (2 * m)
     dv.step(_integral(integrand), "−(1/2m) ∂² acting on the displaced Gaussian", uses=("7", "29"))
-    dv.step(sp.factor(sp.simplify(sp.integrate(integrand, (x, -_oo, _oo)))),
-            "complete the square, Gaussian moments")
+    dv.step(
+        sp.factor(sp.simplify(sp.integrate(integrand, (x, -_oo, _oo)))),
+        "complete the square, Gaussian moments",
+    )
     return dv
 
 
@@ -119,8 +128,11 @@ def sin2_element() -> Derivation:
     """
     dv = Derivation("gauss-sin2-X", "sin² lattice matrix element between displaced Gaussians")
     gi, gj = gaussian(x, centre=xi), gaussian(x, centre=xj)
-    dv.step(_integral(gi * sp.sin(k0 * x) ** 2 * gj), "matrix element of (2) in one direction",
-            uses=("2", "7", "29"))
+    dv.step(
+        _integral(gi * sp.sin(k0 * x) ** 2 * gj),
+        "matrix element of (2) in one direction",
+        uses=("2", "7", "29"),
+    )
     R = (xi + xj) / 2
     S = sp.exp(-((xi - xj) ** 2) / (4 * l**2))
     product = S * sp.exp(-((x - R) ** 2) / l**2) / (sp.sqrt(sp.pi) * l)

@@ -14,7 +14,7 @@ from sympy.physics.quantum import Dagger
 
 from .core import Derivation
 from .record import Check, EquationRecord
-from .symbols import U_L, U_v, k0_v, lam_v, nu, r_v, w, x
+from .symbols import U_L, U_v, k0_v, lam_v, nu, r_v, x
 
 __all__ = ["RECORDS"]
 
@@ -49,11 +49,16 @@ def _periodicity() -> tuple[sp.Basic, sp.Basic]:
 def derive_psi_dagger() -> Derivation:
     dv = Derivation("5", "expansion of ψ† over Wannier functions")
     psi_exp = sum((cj * wjj for cj, wjj in zip(c, wj, strict=True)), sp.Integer(0))
-    dv.step(sp.Eq(psi, psi_exp, evaluate=False),
-            "expand ψ over Wannier functions, as (11) uses it", uses=("11",),
-            adds=("three sites stand for the lattice sum (the identity is term by term)",))
-    dv.step(sp.Eq(psi_dag, Dagger(psi_exp), evaluate=False),
-            "take the Hermitian adjoint: ĉ_j → ĉ_j†, w → w*")
+    dv.step(
+        sp.Eq(psi, psi_exp, evaluate=False),
+        "expand ψ over Wannier functions, as (11) uses it",
+        uses=("11",),
+        adds=("three sites stand for the lattice sum (the identity is term by term)",),
+    )
+    dv.step(
+        sp.Eq(psi_dag, Dagger(psi_exp), evaluate=False),
+        "take the Hermitian adjoint: ĉ_j → ĉ_j†, w → w*",
+    )
     return dv
 
 
@@ -67,8 +72,9 @@ def derive_density() -> Derivation:
     for term in sp.Add.make_args(product):
         numbers, operators = term.args_cnc()
         rho += sp.Mul(*numbers) * averages[sp.Mul(*operators)]
-    dv.step(rho, "⟨…⟩ is linear and acts on operators only: ⟨ĉ_i†ĉ_j⟩ ≡ n_ij",
-            adds=("w are c-numbers",))
+    dv.step(
+        rho, "⟨…⟩ is linear and acts on operators only: ⟨ĉ_i†ĉ_j⟩ ≡ n_ij", adds=("w are c-numbers",)
+    )
     return dv
 
 
@@ -77,13 +83,18 @@ def derive_localized_density() -> Derivation:
     rho = derive_density().result
     dv.step(rho, "density (11)", uses=("11",))
     delta = {n_avg[i][j]: (nu if i == j else 0) for i in range(3) for j in range(3)}
-    dv.step(sp.expand(rho.xreplace(delta)), "⟨ĉ_i†ĉ_j⟩ = ν δ_ij (12)", uses=("12",),
-            adds=("tunneling neglected (strong localization)",))
+    dv.step(
+        sp.expand(rho.xreplace(delta)),
+        "⟨ĉ_i†ĉ_j⟩ = ν δ_ij (12)",
+        uses=("12",),
+        adds=("tunneling neglected (strong localization)",),
+    )
     return dv
 
 
-_printed_5 = sp.Eq(psi_dag, sum((cj * wjj for cj, wjj in zip(c, wj, strict=True)), sp.Integer(0)),
-                   evaluate=False)
+_printed_5 = sp.Eq(
+    psi_dag, sum((cj * wjj for cj, wjj in zip(c, wj, strict=True)), sp.Integer(0)), evaluate=False
+)
 _printed_11 = sum(
     (n_avg[i][j] * sp.conjugate(wj[i]) * wj[j] for i in range(3) for j in range(3)), sp.Integer(0)
 )
@@ -91,76 +102,118 @@ _printed_13 = nu * sum((sp.Abs(wjj) ** 2 for wjj in wj), sp.Integer(0))
 
 RECORDS = [
     EquationRecord(
-        "1", SECTION, "definition",
+        "1",
+        SECTION,
+        "definition",
         r"U_L\left(\mathbf{r} + \frac{\lambda_\alpha}{2}\right) = U_L(\mathbf{r})",
-        "lattice", printed=sp.Eq(U_L(x + lam_v[0] / 2), U_L(x)),
+        "lattice",
+        printed=sp.Eq(U_L(x + lam_v[0] / 2), U_L(x)),
     ),
     EquationRecord(
-        "2", SECTION, "definition",
+        "2",
+        SECTION,
+        "definition",
         r"U_L(\mathbf{r}) = \sum_{\alpha=1}^d U_\alpha \sin^2(k_0^\alpha r_\alpha)",
-        "lattice", printed=sp.Eq(U_L(*r_v), _lattice(r_v)),
+        "lattice",
+        printed=sp.Eq(U_L(*r_v), _lattice(r_v)),
         checks=(Check("periodic with the spacing λ_α/2 of (1) when k₀ = 2π/λ", _periodicity),),
     ),
     EquationRecord(
-        "3", SECTION, "definition",
-        r"\hat{H} = \int \psi^\dagger(\mathbf{r}) \hat{H}_L(\mathbf{r}) \psi(\mathbf{r}) d\mathbf{r}"
+        "3",
+        SECTION,
+        "definition",
+        r"\hat{H} = \int \psi^\dagger(\mathbf{r}) \hat{H}_L(\mathbf{r}) \psi(\mathbf{r})"
+        r" d\mathbf{r}"
         r" + \frac{1}{2} \int \psi^\dagger(\mathbf{r}) \psi^\dagger(\mathbf{r}') \Phi(\mathbf{r}"
         r" - \mathbf{r}') \psi(\mathbf{r}') \psi(\mathbf{r}) d\mathbf{r} d\mathbf{r}'",
         "hamiltonian",
     ),
     EquationRecord(
-        "4", SECTION, "definition",
-        r"\hat{H}_L(\mathbf{r}) = -\frac{\nabla^2}{2m} + U_L(\mathbf{r})", "hamiltonian",
+        "4",
+        SECTION,
+        "definition",
+        r"\hat{H}_L(\mathbf{r}) = -\frac{\nabla^2}{2m} + U_L(\mathbf{r})",
+        "hamiltonian",
     ),
     EquationRecord(
-        "5", SECTION, "derived",
+        "5",
+        SECTION,
+        "derived",
         r"\psi^\dagger(\mathbf{r}) = \sum_{j=1}^{N_L} \hat{c}_j w(\mathbf{r} - \mathbf{r}_j)",
-        "wannier", printed=_printed_5, derive=derive_psi_dagger,
+        "wannier",
+        printed=_printed_5,
+        derive=derive_psi_dagger,
         assumptions=("ψ = Σ_j ĉ_j w(r − r_j), the expansion (11) relies on",),
     ),
     EquationRecord(
-        "6", SECTION, "cited",
+        "6",
+        SECTION,
+        "cited",
         r"\hat{H} = -\sum_{i \neq j} J_{ij} \hat{c}_i^\dagger \hat{c}_j + \sum_j \left("
         r"\frac{\mathbf{p}_j^2}{2m} + U_L \right) \hat{c}_j^\dagger \hat{c}_j + \frac{1}{2}"
         r" \sum_j U_{jj} \hat{c}_j^\dagger \hat{c}_j^\dagger \hat{c}_j \hat{c}_j + \frac{1}{2}"
         r" \sum_{i \neq j} U_{ij} \hat{c}_i^\dagger \hat{c}_j^\dagger \hat{c}_j \hat{c}_i",
-        "hamiltonian", source="[19] (lattice Hamiltonian in the single-band approximation)",
+        "hamiltonian",
+        source="[19] (lattice Hamiltonian in the single-band approximation)",
     ),
     EquationRecord(
-        "7", SECTION, "definition",
+        "7",
+        SECTION,
+        "definition",
         r"J_{ij} = -\int w^*(\mathbf{r} - \mathbf{r}_i) \hat{H}_L(\mathbf{r}) w(\mathbf{r} -"
-        r" \mathbf{r}_j) d\mathbf{r} \quad (i \neq j)", "tunneling",
+        r" \mathbf{r}_j) d\mathbf{r} \quad (i \neq j)",
+        "tunneling",
     ),
     EquationRecord(
-        "8", SECTION, "definition",
+        "8",
+        SECTION,
+        "definition",
         r"\mathbf{p}_j^2 = \int w^*(\mathbf{r} - \mathbf{r}_j) (-\nabla^2) w(\mathbf{r} -"
-        r" \mathbf{r}_j) d\mathbf{r}", "hamiltonian",
+        r" \mathbf{r}_j) d\mathbf{r}",
+        "hamiltonian",
     ),
     EquationRecord(
-        "9", SECTION, "definition",
-        r"U_L = \int |w(\mathbf{r})|^2 U_L(\mathbf{r}) d\mathbf{r}", "hamiltonian",
+        "9",
+        SECTION,
+        "definition",
+        r"U_L = \int |w(\mathbf{r})|^2 U_L(\mathbf{r}) d\mathbf{r}",
+        "hamiltonian",
     ),
     EquationRecord(
-        "10", SECTION, "definition",
+        "10",
+        SECTION,
+        "definition",
         r"U_{ij} = \int |w(\mathbf{r} - \mathbf{r}_i)|^2 \Phi(\mathbf{r} - \mathbf{r}')"
-        r" |w(\mathbf{r}' - \mathbf{r}_j)|^2 d\mathbf{r} d\mathbf{r}'", "interaction",
+        r" |w(\mathbf{r}' - \mathbf{r}_j)|^2 d\mathbf{r} d\mathbf{r}'",
+        "interaction",
     ),
     EquationRecord(
-        "11", SECTION, "derived",
+        "11",
+        SECTION,
+        "derived",
         r"\rho(\mathbf{r}) = \langle \hat{\psi}^\dagger(\mathbf{r})\hat{\psi}(\mathbf{r}) \rangle"
         r" = \sum_{ij} \langle \hat{c}_i^\dagger \hat{c}_j \rangle w^*(\mathbf{r} - \mathbf{r}_i)"
         r"w(\mathbf{r} - \mathbf{r}_j)",
-        "wannier", printed=_printed_11, derive=derive_density,
+        "wannier",
+        printed=_printed_11,
+        derive=derive_density,
     ),
     EquationRecord(
-        "12", SECTION, "definition",
+        "12",
+        SECTION,
+        "definition",
         r"\hat{c}_i^\dagger \hat{c}_j = \nu \delta_{ij} \quad \left(\nu \equiv \frac{N}{N_L}"
-        r" \right)", "wannier",
+        r" \right)",
+        "wannier",
         note="read as an average ⟨ĉ_i†ĉ_j⟩ = ν δ_ij; as printed it equates an operator to a number",
     ),
     EquationRecord(
-        "13", SECTION, "derived",
+        "13",
+        SECTION,
+        "derived",
         r"\rho(\mathbf{r}) = \nu \sum_j |w(\mathbf{r} - \mathbf{r}_j)|^2",
-        "wannier", printed=_printed_13, derive=derive_localized_density,
+        "wannier",
+        printed=_printed_13,
+        derive=derive_localized_density,
     ),
 ]

@@ -15,7 +15,7 @@ import sympy as sp
 
 from .core import Derivation
 from .record import EquationRecord
-from .symbols import D, E_K, T, T_D, a, c0, d, k, k_D, k_v, kr, m, nu, rho, xv
+from .symbols import E_K, T_D, D, T, a, c0, d, k, k_D, k_v, kr, m, nu, rho, xv
 from .verdict import Probe, tidy
 
 __all__ = ["RECORDS", "debye_integral"]
@@ -37,11 +37,15 @@ def derive_long_wave() -> Derivation:
     dv.step(w2, "phonon frequency (43) in d = 3", uses=("43",))
     t = sp.Symbol("t", positive=True)
     small = sp.series(w2.subs({kk: t * kk for kk in k_v}), t, 0, 3).removeO().subs(t, 1)
-    dv.step(sp.factor(small), "long waves: sin²(k_α a/2) ≈ (k_α a/2)²",
-            adds=("k a ≪ 1: terms O((ka)⁴) dropped",))
+    dv.step(
+        sp.factor(small),
+        "long waves: sin²(k_α a/2) ≈ (k_α a/2)²",
+        adds=("k a ≪ 1: terms O((ka)⁴) dropped",),
+    )
     ksq = sum(kk**2 for kk in k_v)
-    dv.step(sp.sqrt(sp.factor(small).subs(ksq, k**2)), "k² = Σ k_α², positive root",
-            adds=("ω_k > 0",))
+    dv.step(
+        sp.sqrt(sp.factor(small).subs(ksq, k**2)), "k² = Σ k_α², positive root", adds=("ω_k > 0",)
+    )
     return dv
 
 
@@ -59,13 +63,18 @@ def derive_debye_wavevector() -> Derivation:
     gauss_d = sp.sqrt(sp.pi) ** d
     radial = sp.integrate(r ** (d - 1) * sp.exp(-(r**2)), (r, 0, sp.oo), conds="none")
     area = sp.simplify(gauss_d / radial)
-    dv.step(sp.Eq(sp.Symbol("S_d"), area),
-            "unit-sphere area from (∫e^(−x²))^d = S_d ∫ r^(d−1) e^(−r²) dr")
+    dv.step(
+        sp.Eq(sp.Symbol("S_d"), area),
+        "unit-sphere area from (∫e^(−x²))^d = S_d ∫ r^(d−1) e^(−r²) dr",
+    )
     volume = sp.simplify(area * sp.integrate(kr ** (d - 1), (kr, 0, k_D), conds="none"))
     dv.step(volume, "volume of the Debye sphere of radius k_D")
     zone = (2 * sp.pi / a) ** d
-    dv.step(sp.Eq(volume, zone), "equal to the Brillouin zone of the cubic lattice, (2π/a)^d",
-            adds=("simple (hyper)cubic lattice of spacing a",))
+    dv.step(
+        sp.Eq(volume, zone),
+        "equal to the Brillouin zone of the cubic lattice, (2π/a)^d",
+        adds=("simple (hyper)cubic lattice of spacing a",),
+    )
     sol = sp.solve(sp.Eq(volume, zone), k_D)
     dv.step(sp.Eq(k_D, sol[0]), "solve for k_D > 0", adds=("k_D > 0",))
     return dv
@@ -89,20 +98,25 @@ def derive_r0_squared() -> Derivation:
     area = derive_debye_wavevector().steps[0].expr.rhs
     pref = nu * d / (2 * m * rho)
     integrand = kr ** (d - 1) / (c0 * kr) * sp.coth(c0 * kr / (2 * T))
-    dv.step(pref * area / (2 * sp.pi) ** d * sp.Integral(integrand, (kr, 0, k_D)),
-            "(42) over the Debye sphere with ω_k = c₀ k (isotropic)", uses=("42", "45", "k_D"),
-            adds=("Debye approximation: Brillouin zone → sphere of equal volume",))
-    scaled = pref * area / (2 * sp.pi) ** d * k_D ** (d - 1) / c0 * debye_integral(
-        d, c0 * k_D / (2 * T)
+    dv.step(
+        pref * area / (2 * sp.pi) ** d * sp.Integral(integrand, (kr, 0, k_D)),
+        "(42) over the Debye sphere with ω_k = c₀ k (isotropic)",
+        uses=("42", "45", "k_D"),
+        adds=("Debye approximation: Brillouin zone → sphere of equal volume",),
+    )
+    scaled = (
+        pref * area / (2 * sp.pi) ** d * k_D ** (d - 1) / c0 * debye_integral(d, c0 * k_D / (2 * T))
     )
     dv.step(scaled, "substitute κ = k_D x")
     with_td = scaled.subs(c0, T_D / k_D)
     dv.step(with_td, "T_D = c₀ k_D", uses=("49",))
     prefactor = (with_td / debye_integral()).subs(rho, nu / a**d).subs(k_D, _k_D())
     prefactor = sp.gammasimp(sp.powsimp(sp.simplify(prefactor), force=True))
-    dv.step(sp.Eq(r0sq, prefactor * debye_integral()),
-            "ρ = ν/a^d (ν atoms per cell) and k_D from the Debye sphere",
-            adds=("ρ = ν / a^d: ν atoms per lattice cell of volume a^d",))
+    dv.step(
+        sp.Eq(r0sq, prefactor * debye_integral()),
+        "ρ = ν/a^d (ν atoms per cell) and k_D from the Debye sphere",
+        adds=("ρ = ν / a^d: ν atoms per lattice cell of volume a^d",),
+    )
     return dv
 
 
@@ -113,8 +127,9 @@ def derive_lindemann() -> Derivation:
     for s in r2.steps:
         dv.steps.append(s)
     ratio = r2.result.rhs / a**2
-    dv.step(sp.StrictLessThan(ratio, sp.Rational(1, 4)), "(47): r₀/a < 1/2 ⇔ r₀²/a² < 1/4",
-            uses=("47",))
+    dv.step(
+        sp.StrictLessThan(ratio, sp.Rational(1, 4)), "(47): r₀/a < 1/2 ⇔ r₀²/a² < 1/4", uses=("47",)
+    )
     lhs = tidy(4 * ratio.subs(m, 1 / (2 * E_K * a**2)))
     dv.step(sp.StrictLessThan(lhs, 1), "E_K = 1/(2 m a²) (50)", uses=("50",))
     return dv
@@ -131,12 +146,17 @@ def derive_zero_temperature(dim: sp.Expr = d) -> Derivation:
     b = sp.Symbol("b", positive=True)
     dv.step(sp.limit(sp.coth(b * xv), b, sp.oo), "T → 0: b = T_D/2T → ∞, coth(b x) → 1 for x > 0")
     i0 = sp.integrate(xv ** (d - 2), (xv, 0, 1), conds="none")
-    dv.step(sp.Eq(sp.Symbol("I_d"), i0), "∫₀¹ x^(d−2) dx = 1/(d − 1)",
-            adds=("d > 1: for d = 1 the integral diverges (no stable chain)",))
+    dv.step(
+        sp.Eq(sp.Symbol("I_d"), i0),
+        "∫₀¹ x^(d−2) dx = 1/(d − 1)",
+        adds=("d > 1: for d = 1 the integral diverges (no stable chain)",),
+    )
     at_zero = lhs.replace(lambda e: isinstance(e, sp.Integral), lambda e: i0)
     threshold = sp.solve(sp.Eq(at_zero, 1), T_D)[0] / E_K
-    dv.step(sp.StrictGreaterThan(T_D / E_K, sp.factor(threshold).subs(d, dim)),
-            "solve 4d² (E_K/T_D)/(d − 1) < 1 for T_D/E_K")
+    dv.step(
+        sp.StrictGreaterThan(T_D / E_K, sp.factor(threshold).subs(d, dim)),
+        "solve 4d² (E_K/T_D)/(d − 1) < 1 for T_D/E_K",
+    )
     return dv
 
 
@@ -146,20 +166,25 @@ def derive_high_temperature(dim: sp.Expr = d) -> Derivation:
     dv.step(sp.StrictLessThan(lhs, 1), "criterion (48) as derived", uses=("48",))
     b = sp.Symbol("b", positive=True)
     lead = sp.series(sp.coth(b * xv), b, 0, 1).removeO()
-    dv.step(lead, "T ≫ T_D: b = T_D/2T → 0, coth(b x) ≈ 1/(b x)",
-            adds=("leading order in T_D/T",))
+    dv.step(lead, "T ≫ T_D: b = T_D/2T → 0, coth(b x) ≈ 1/(b x)", adds=("leading order in T_D/T",))
     p = sp.Symbol("p", positive=True)  # p = d − 2 > 0 keeps SymPy off the d = 2 (log) branch
     integrand = (xv ** (d - 2) * lead.subs(b, T_D / (2 * T))).subs(d, p + 2)
     ihigh = sp.simplify(sp.integrate(integrand, (xv, 0, 1)).subs(p, d - 2))
-    dv.step(sp.Eq(sp.Symbol("I_d"), sp.simplify(ihigh)), "(2T/T_D) ∫₀¹ x^(d−3) dx",
-            adds=("d > 2: for d ≤ 2 the integral diverges (no stable crystal)",))
+    dv.step(
+        sp.Eq(sp.Symbol("I_d"), sp.simplify(ihigh)),
+        "(2T/T_D) ∫₀¹ x^(d−3) dx",
+        adds=("d > 2: for d ≤ 2 the integral diverges (no stable crystal)",),
+    )
     hot = lhs.replace(lambda e: isinstance(e, sp.Integral), lambda e: ihigh)
     sol = [s for s in sp.solve(sp.Eq(hot, 1), T_D) if s.is_positive is not False]
     threshold = sp.simplify(sol[0] ** 2 / (T * E_K))
-    dv.step(sp.StrictGreaterThan(T_D**2 / (T * E_K), threshold),
-            "solve 8d² E_K T/((d − 2) T_D²) < 1")
-    dv.step(sp.StrictGreaterThan(T_D / E_K, sp.factor(threshold * T / T_D).subs(d, dim)),
-            "written as a bound on T_D/E_K like the printed form: it keeps a factor T/T_D")
+    dv.step(
+        sp.StrictGreaterThan(T_D**2 / (T * E_K), threshold), "solve 8d² E_K T/((d − 2) T_D²) < 1"
+    )
+    dv.step(
+        sp.StrictGreaterThan(T_D / E_K, sp.factor(threshold * T / T_D).subs(d, dim)),
+        "written as a bound on T_D/E_K like the printed form: it keeps a factor T/T_D",
+    )
     return dv
 
 
@@ -179,98 +204,173 @@ _td_printed = sp.sqrt(4 * sp.pi) * nu * D / m * (d / 2 * sp.gamma(d / 2)) ** (1 
 _probe_d = Probe(ranges={d: (3, 5)})  # I_d(b) diverges for d ≤ 2 at T > 0
 
 RECORDS = [
-    EquationRecord("39", SECTION, "definition", r"\mathbf{r}_j = \mathbf{a}_j + \mathbf{u}_j",
-                   "phonons"),
-    EquationRecord("40", SECTION, "definition",
-                   r"\mathbf{a}_j = \langle \mathbf{r}_j \rangle , \quad \langle \mathbf{u}_j"
-                   r" \rangle = 0", "phonons"),
-    EquationRecord("41", SECTION, "definition",
-                   r"r_0^2 \equiv \sum_{\alpha=1}^d \langle u_j^\alpha u_j^\alpha \rangle",
-                   "phonons"),
     EquationRecord(
-        "42", SECTION, "cited",
+        "39", SECTION, "definition", r"\mathbf{r}_j = \mathbf{a}_j + \mathbf{u}_j", "phonons"
+    ),
+    EquationRecord(
+        "40",
+        SECTION,
+        "definition",
+        r"\mathbf{a}_j = \langle \mathbf{r}_j \rangle , \quad \langle \mathbf{u}_j"
+        r" \rangle = 0",
+        "phonons",
+    ),
+    EquationRecord(
+        "41",
+        SECTION,
+        "definition",
+        r"r_0^2 \equiv \sum_{\alpha=1}^d \langle u_j^\alpha u_j^\alpha \rangle",
+        "phonons",
+    ),
+    EquationRecord(
+        "42",
+        SECTION,
+        "cited",
         r"r_0^2 = \frac{\nu d}{2m\rho} \int_{\mathbb{B}} \frac{1}{\omega_k} \coth\left("
-        r"\frac{\omega_k}{2T}\right) \frac{d\mathbf{k}}{(2\pi)^d}", "phonons",
+        r"\frac{\omega_k}{2T}\right) \frac{d\mathbf{k}}{(2\pi)^d}",
+        "phonons",
         source="[24, 25] (harmonic phonons in the Debye approximation)",
     ),
     EquationRecord(
-        "43", SECTION, "cited",
+        "43",
+        SECTION,
+        "cited",
         r"\omega_k^2 = \frac{4\nu}{m} D \sum_{\alpha=1}^d \sin^2\left(\frac{k_\alpha a}{2}"
-        r"\right)", "phonons", source="[24, 25] (nearest-neighbour phonon spectrum)",
+        r"\right)",
+        "phonons",
+        source="[24, 25] (nearest-neighbour phonon spectrum)",
     ),
     EquationRecord(
-        "44", SECTION, "cited",
+        "44",
+        SECTION,
+        "cited",
         r"D = \frac{\nu^2}{d} \sum_{\alpha} \frac{\partial^2 U(\mathbf{a})}{\partial a^\alpha"
-        r" \partial a^\alpha}", "phonons",
+        r" \partial a^\alpha}",
+        "phonons",
         source="[24, 25] (dynamic parameter in the nearest-neighbour approximation)",
     ),
     EquationRecord(
-        "U_a", SECTION, "definition",
+        "U_a",
+        SECTION,
+        "definition",
         r"U(\mathbf{a}_{ij}) = \int |w(\mathbf{r} - \mathbf{a}_i)|^2 \Phi(\mathbf{r} -"
-        r" \mathbf{r}') |w(\mathbf{r}' - \mathbf{a}_j)|^2 d\mathbf{r} d\mathbf{r}'", "interaction",
+        r" \mathbf{r}') |w(\mathbf{r}' - \mathbf{a}_j)|^2 d\mathbf{r} d\mathbf{r}'",
+        "interaction",
         note="the interaction matrix (10) evaluated at the effective sites a_i, a_j",
     ),
     EquationRecord(
-        "45", SECTION, "derived",
+        "45",
+        SECTION,
+        "derived",
         r"\omega_k \simeq c_0 k \quad \left(k^2 \equiv \sum_{\alpha=1}^d k_\alpha^2 \right)",
-        "phonons", printed=c0 * k, derive=derive_long_wave,
-        given={c0: sp.sqrt(nu * D * a**2 / m)}, assumptions=("c₀ as in (46)", "d = 3 shown"),
+        "phonons",
+        printed=c0 * k,
+        derive=derive_long_wave,
+        given={c0: sp.sqrt(nu * D * a**2 / m)},
+        assumptions=("c₀ as in (46)", "d = 3 shown"),
     ),
     EquationRecord(
-        "46", SECTION, "derived", r"c_0 = \sqrt{\frac{\nu}{m} D a^2}", "phonons",
-        printed=sp.Eq(c0, sp.sqrt(nu / m * D * a**2)), derive=derive_sound,
+        "46",
+        SECTION,
+        "derived",
+        r"c_0 = \sqrt{\frac{\nu}{m} D a^2}",
+        "phonons",
+        printed=sp.Eq(c0, sp.sqrt(nu / m * D * a**2)),
+        derive=derive_sound,
     ),
     EquationRecord(
-        "k_D", SECTION, "derived",
+        "k_D",
+        SECTION,
+        "derived",
         r"k_D = \frac{\sqrt{4\pi}}{a} \left[\frac{d}{2} \Gamma\left(\frac{d}{2}\right)"
-        r" \right]^{1/d}", "phonons",
+        r" \right]^{1/d}",
+        "phonons",
         printed=sp.Eq(k_D, sp.sqrt(4 * sp.pi) / a * (d / 2 * sp.gamma(d / 2)) ** (1 / d)),
-        derive=derive_debye_wavevector, probe=Probe(ranges={d: (1, 6)}),
+        derive=derive_debye_wavevector,
+        probe=Probe(ranges={d: (1, 6)}),
     ),
     EquationRecord(
-        "47", SECTION, "cited", r"\frac{r_0}{a} < \frac{1}{2}", "phonons",
+        "47",
+        SECTION,
+        "cited",
+        r"\frac{r_0}{a} < \frac{1}{2}",
+        "phonons",
         source="[26] (Lindemann criterion)",
     ),
     EquationRecord(
-        "48", SECTION, "derived",
+        "48",
+        SECTION,
+        "derived",
         r"12 \frac{E_K}{T_D} \int_0^1 x^{d-2} \coth\left(\frac{T_D}{2T} x\right) dx < 1",
         "phonons",
         printed=sp.StrictLessThan(12 * E_K / T_D * debye_integral(), 1),
-        derive=derive_lindemann, probe=_probe_d,
+        derive=derive_lindemann,
+        probe=_probe_d,
         assumptions=("r₀² from (42) in the Debye approximation", "ρ = ν/a^d"),
     ),
     EquationRecord(
-        "49", SECTION, "derived",
+        "49",
+        SECTION,
+        "derived",
         r"T_D = \sqrt{4\pi} \frac{\nu D}{m} \left[\frac{d}{2} \Gamma\left(\frac{d}{2}\right)"
-        r" \right]^{1/d}", "phonons",
-        printed=sp.Eq(T_D, _td_printed), derive=derive_debye_temperature,
+        r" \right]^{1/d}",
+        "phonons",
+        printed=sp.Eq(T_D, _td_printed),
+        derive=derive_debye_temperature,
         probe=Probe(ranges={d: (1, 3)}),
     ),
-    EquationRecord("50", SECTION, "definition", r"E_K \equiv \frac{1}{2ma^2}", "phonons",
-                   printed=sp.Eq(E_K, 1 / (2 * m * a**2))),
     EquationRecord(
-        "51", SECTION, "derived", r"\frac{T_D}{E_K} > \frac{4d^2}{d-1} \quad (T=0)", "phonons",
-        printed=sp.StrictGreaterThan(T_D / E_K, 4 * d**2 / (d - 1)),
-        derive=derive_zero_temperature, probe=_probe_d,
+        "50",
+        SECTION,
+        "definition",
+        r"E_K \equiv \frac{1}{2ma^2}",
+        "phonons",
+        printed=sp.Eq(E_K, 1 / (2 * m * a**2)),
     ),
     EquationRecord(
-        "52", SECTION, "derived", r"\frac{T_D}{E_K} > 16 \quad (d=2, T=0)", "phonons",
+        "51",
+        SECTION,
+        "derived",
+        r"\frac{T_D}{E_K} > \frac{4d^2}{d-1} \quad (T=0)",
+        "phonons",
+        printed=sp.StrictGreaterThan(T_D / E_K, 4 * d**2 / (d - 1)),
+        derive=derive_zero_temperature,
+        probe=_probe_d,
+    ),
+    EquationRecord(
+        "52",
+        SECTION,
+        "derived",
+        r"\frac{T_D}{E_K} > 16 \quad (d=2, T=0)",
+        "phonons",
         printed=sp.StrictGreaterThan(T_D / E_K, 16),
         derive=_fixed_dim(derive_zero_temperature, 2, "52"),
     ),
     EquationRecord(
-        "53", SECTION, "derived", r"\frac{T_D}{E_K} > 18 \quad (d=3, T=0)", "phonons",
+        "53",
+        SECTION,
+        "derived",
+        r"\frac{T_D}{E_K} > 18 \quad (d=3, T=0)",
+        "phonons",
         printed=sp.StrictGreaterThan(T_D / E_K, 18),
         derive=_fixed_dim(derive_zero_temperature, 3, "53"),
     ),
     EquationRecord(
-        "54", SECTION, "derived", r"\frac{T_D}{E_K} > \frac{8d^2}{d-2} \quad (T \gg T_D)",
+        "54",
+        SECTION,
+        "derived",
+        r"\frac{T_D}{E_K} > \frac{8d^2}{d-2} \quad (T \gg T_D)",
         "phonons",
         printed=sp.StrictGreaterThan(T_D / E_K, 8 * d**2 / (d - 2)),
-        derive=derive_high_temperature, probe=Probe(ranges={d: (3, 6)}),
+        derive=derive_high_temperature,
+        probe=Probe(ranges={d: (3, 6)}),
     ),
     EquationRecord(
-        "55", SECTION, "derived", r"\frac{T_D}{E_K} > 72 \quad (d=3, T \gg T_D)", "phonons",
+        "55",
+        SECTION,
+        "derived",
+        r"\frac{T_D}{E_K} > 72 \quad (d=3, T \gg T_D)",
+        "phonons",
         printed=sp.StrictGreaterThan(T_D / E_K, 72),
         derive=_fixed_dim(derive_high_temperature, 3, "55"),
     ),

@@ -18,7 +18,7 @@ import sympy as sp
 from .core import Derivation, to_latex
 from .dimensions import check_relation
 from .symbols import DIMS, FUNCTION_DIMS
-from .verdict import Condition, Outcome, Probe, Verdict, compare, compare_relations
+from .verdict import Condition, Outcome, Probe, Verdict, compare_relations
 
 __all__ = ["Check", "EquationRecord", "Finding", "judge"]
 
@@ -54,6 +54,7 @@ class EquationRecord:
     probe: Probe = field(default_factory=Probe)
     conditions: Sequence[Condition] = ()
     checks: Sequence[Check] = ()
+    explain: tuple[str, Callable[[sp.Expr, sp.Expr], sp.Expr]] | None = None
     source: str = ""
     note: str = ""
 
@@ -105,9 +106,14 @@ def judge(rec: EquationRecord) -> Finding:
         printed = _unevaluated(printed)
         out = compare_relations(printed, dv.result, _seeded(rec), rec.conditions)
         f = Finding(rec, out.verdict, out.finding, dv, out)
+        if out.verdict is Verdict.DISCREPANCY and rec.explain:
+            label, residual = rec.explain
+            f.finding += f"; {label} = {sp.sstr(residual(printed, dv.result))}"
         if out.verdict is Verdict.DISCREPANCY and out.example:
             ex = out.example
-            f.finding += f" [e.g. at {ex['point']}: printed {ex['printed']}, derived {ex['derived']}]"
+            f.finding += (
+                f" [e.g. at {ex['point']}: printed {ex['printed']}, derived {ex['derived']}]"
+            )
         d_ok, d_text = _dimensions(dv.result)
         if d_ok is False:
             f.finding += f"; derived form has a dimension problem: {d_text}"

@@ -42,7 +42,7 @@ y = sp.Symbol("y", real=True)
 X = sp.Symbol("X", real=True)  # displacement between two Gaussian centres
 xi = sp.Symbol("x_i", real=True)  # Gaussian centres
 xj = sp.Symbol("x_j", real=True)
-l = sp.Symbol("l", **pos)
+l = sp.Symbol("l", **pos)  # noqa: E741 (the paper's Gaussian width)
 eps = sp.Symbol("epsilon", **pos)
 omega = sp.Symbol("omega", **pos)
 Omega = sp.Symbol("Omega", **pos)

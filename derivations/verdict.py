@@ -20,6 +20,8 @@ record's candidate conditions, each checked by the same machinery).
 from __future__ import annotations
 
 import random
+import signal
+import threading
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +29,6 @@ from enum import StrEnum
 
 import mpmath
 import sympy as sp
-from sympy.core.function import AppliedUndef
 
 __all__ = [
     "Condition",
@@ -41,6 +42,7 @@ __all__ = [
 
 DPS = 40  # working digits of the probe
 AGREE_DIGITS = 30  # two values agreeing to this many digits count as equal
+SIMPLIFY_SECONDS = 5.0  # beyond this the probe, not simplify, decides
 
 
 class Verdict(StrEnum):
@@ -133,31 +135,43 @@ def compare(
     agree, example = _probe(printed, derived, probe)
     if agree is None:
         if symbolic_zero:
-            return Outcome(Verdict.CONFIRMED, "equal (symbolic; probe could not evaluate)",
-                           "symbolic", difference=difference)
+            return Outcome(
+                Verdict.CONFIRMED,
+                "equal (symbolic; probe could not evaluate)",
+                "symbolic",
+                difference=difference,
+            )
         return Outcome(
             Verdict.UNDECIDED,
             f"simplify leaves {sp.sstr(difference)} and the probe could not evaluate",
-            "none", difference=difference,
+            "none",
+            difference=difference,
         )
     if agree:
         if symbolic_zero:
-            return Outcome(Verdict.CONFIRMED, "equal (symbolic and numeric probe)",
-                           "symbolic+probe", difference=sp.Integer(0))
+            return Outcome(
+                Verdict.CONFIRMED,
+                "equal (symbolic and numeric probe)",
+                "symbolic+probe",
+                difference=sp.Integer(0),
+            )
         return Outcome(
             Verdict.CONFIRMED,
             f"equal to {AGREE_DIGITS} digits at {probe.points} probe points "
             "(simplify did not close the difference)",
-            "probe", difference=difference,
+            "probe",
+            difference=difference,
         )
     if symbolic_zero:
         return Outcome(
             Verdict.UNDECIDED,
             "simplify says equal but the probe differs (check the assumptions)",
-            "conflict", example=example,
+            "conflict",
+            example=example,
         )
-    out = Outcome(Verdict.DISCREPANCY, "", "probe", difference=difference, ratio=ratio,
-                  example=example)
+    out = Outcome(
+        Verdict.DISCREPANCY, "", "probe", difference=difference, ratio=ratio, example=example
+    )
     out.diagnosis = _diagnose(printed, derived, difference, ratio, probe, conditions)
     out.finding = "; ".join(out.diagnosis[:3]) or f"printed − derived = {sp.sstr(difference)}"
     return out
@@ -285,8 +299,10 @@ def _evaluate(e: sp.Expr, point: Mapping[sp.Symbol, sp.Number]) -> mpmath.mpc | 
             return None
         re_part, im_part = num.as_real_imag()
         with mpmath.workdps(DPS + 10):
-            return mpmath.mpc(mpmath.mpmathify(sp.Float(re_part, DPS + 10)),
-                              mpmath.mpmathify(sp.Float(im_part, DPS + 10)))
+            return mpmath.mpc(
+                mpmath.mpmathify(sp.Float(re_part, DPS + 10)),
+                mpmath.mpmathify(sp.Float(im_part, DPS + 10)),
+            )
     except (TypeError, ValueError, ZeroDivisionError, NotImplementedError):
         return None
 
@@ -334,9 +350,37 @@ def _simplify(e: sp.Expr, budget: int = 150) -> sp.Expr:
     if sp.count_ops(best) > budget:
         return best
     try:
-        return sp.simplify(best)
-    except (TypeError, NotImplementedError, RecursionError):
+        return _within(SIMPLIFY_SECONDS, sp.simplify, best)
+    except (TypeError, NotImplementedError, RecursionError, _OutOfTimeError):
         return best
+
+
+class _OutOfTimeError(Exception):
+    pass
+
+
+def _within(seconds: float, fn: Callable, *args: object) -> sp.Expr:
+    """Run ``fn`` with a wall-clock limit (main thread on POSIX; unlimited elsewhere).
+
+    simplify() can run for minutes on an innocent-looking expression (a dilogarithm);
+    the probe decides such cases, so giving up on the algebra loses nothing.
+    """
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        return fn(*args)
+
+    def _alarm(signum: int, frame: object) -> None:
+        raise _OutOfTimeError
+
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def tidy(e: sp.Expr) -> sp.Expr:
@@ -367,7 +411,7 @@ def _diagnose(
             notes.append("sign: printed = −(derived)")
         else:
             notes.append(f"constant factor: printed = {sp.sstr(ratio)} × derived")
-    if ratio is not None and not ratio.is_number:
+    if ratio is not None and not ratio.is_number and ratio.is_algebraic_expr(*ratio.free_symbols):
         power = _wrong_power(printed, derived, ratio)
         if power:
             notes.append(power)
@@ -428,8 +472,8 @@ def _special_sets(printed: sp.Expr, derived: sp.Expr, ratio: sp.Expr | None) -> 
     """Solve printed = derived for each variable the ratio depends on (small cases only)."""
     target = ratio - 1 if ratio is not None else printed - derived
     syms = sorted(target.free_symbols, key=lambda s: s.name)
-    if not syms or len(syms) > 3 or target.has(AppliedUndef, sp.Integral, sp.Sum):
-        return []
+    if not syms or len(syms) > 3 or not target.is_algebraic_expr(*syms):
+        return []  # solve() on transcendental equations can run without end
     notes = []
     for s in syms:
         plain = sp.Symbol(s.name, positive=True)
@@ -444,6 +488,7 @@ def _special_sets(printed: sp.Expr, derived: sp.Expr, ratio: sp.Expr | None) -> 
         if s.is_integer and all(v.is_number and not v.is_integer for v in sols):
             kind = " (no integer solution)"
         notes.append(f"equal only where {s.name} = {shown}{kind}")
+        break  # one solved form says it; the same set solved for another symbol repeats it
     return notes
 
 
@@ -455,8 +500,9 @@ def _condition_holds(cond: Condition, printed: sp.Expr, derived: sp.Expr, probe:
     residual = _simplify(residual)
     if residual == 0:
         return True
-    agree, _ = _probe(residual, sp.Integer(0), Probe(probe.ranges, probe.functions, 4,
-                                                      probe.seed + cond.label))
+    agree, _ = _probe(
+        residual, sp.Integer(0), Probe(probe.ranges, probe.functions, 4, probe.seed + cond.label)
+    )
     return bool(agree)
 
 

@@ -1,0 +1,23 @@
+"""Every printed form is transcribed exactly as printed: its LaTeX occurs in the paper."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qcrystal.derivations import paper
+
+PAPER = (
+    Path(__file__).resolve().parents[2] / "shared/paper/optical-lattices-to-quantum-crystals.txt"
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason="../shared/paper not beside the clone")
+@pytest.mark.parametrize("eq_id", paper.ids())
+def test_latex_occurs_in_the_paper(eq_id):
+    rec = paper.get(eq_id)
+    assert _squash(rec.latex) in _squash(PAPER.read_text(encoding="utf-8"))
