@@ -53,12 +53,13 @@ class Step:
     uses: tuple[str, ...] = ()
 
     def text(self) -> str:
-        lines = [to_text(self.expr), f"  because {self.why}"]
-        if self.uses:
-            lines.append("  uses (" + "), (".join(self.uses) + ")")
-        for a in self.adds:
-            lines.append(f"  assumes {a}")
-        return "\n".join(lines)
+        """The justification, then the expression, then what it assumes."""
+        uses = f"   [uses ({'), ('.join(self.uses)})]" if self.uses else ""
+        lines = [self.why + uses, ""]
+        lines += ["    " + line for line in to_text(self.expr).splitlines()]
+        lines.append("")
+        lines += [f"    assumes {a}" for a in self.adds]
+        return "\n".join(lines).rstrip()
 
     def latex(self) -> str:
         return to_latex(self.expr)
@@ -114,7 +115,7 @@ class Derivation:
         for i, s in enumerate(self.steps, 1):
             body = s.text().splitlines()
             out.append(f"[{i}] " + body[0])
-            out.extend("    " + line for line in body[1:])
+            out.extend(body[1:])
             out.append("")
         return "\n".join(out).rstrip() + "\n"
 

@@ -196,16 +196,33 @@ def derive_Omega() -> Derivation:
 
 def derive_epsilon() -> Derivation:
     dv = Derivation("38", "effective oscillation frequency")
-    e0 = u0 + eps / 2
-    e1 = u0 + (eps + omega**2 / eps + Omega**2 / eps) / 4
     dv.step(
-        sp.Eq(e1 - e0, 0),
-        "(32) per direction with E₀ of (30), E₁ of (35)",
-        uses=("30", "32", "35", "37"),
+        derive_gaussian().result,
+        "Gaussian ansatz (29), the ground state of (27)–(28)",
+        uses=("29",),
+    )
+    e0 = derive_E0().result.rhs
+    dv.step(sp.Eq(E0, e0), "its energy (30)", uses=("30",))
+    e1 = derive_E1().result.rhs
+    dv.step(
+        sp.Eq(E1, e1), "first-order energy (35), derived with the Hartree term of ρ₀", uses=("35",)
+    )
+    named = {S0: u0 / nu} | {S2_v[a]: m * Omega_v[a] ** 2 / (2 * nu) for a in _dirs}
+    e1_named = sp.expand(e1.xreplace(named))
+    dv.step(
+        sp.Eq(E1, e1_named), "name the lattice sums: u₀ of (37), Ω_α of (36)", uses=("36", "37")
+    )
+    gap = sp.expand(e1_named - e0)
+    dv.step(sp.Eq(gap, 0), "optimization condition (32): E₁ − E₀ = 0", uses=("32",))
+    term = sum((t for t in sp.Add.make_args(gap) if t.has(eps_v[0])), sp.Integer(0))
+    dv.step(
+        sp.Eq(term, 0),
+        "imposed direction by direction (α = 1 shown)",
         adds=("(32) imposed direction by direction",),
     )
-    sol = [s for s in sp.solve(sp.Eq(e1 - e0, 0), eps) if s.is_positive is not False]
-    dv.step(sp.Eq(eps, sol[0]), "solve for ε", adds=("ε > 0: positive root",))
+    sol = [r for r in sp.solve(sp.Eq(term, 0), eps_v[0]) if r.is_positive is not False]
+    one = {eps_v[0]: eps, omega_v[0]: omega, Omega_v[0]: Omega}
+    dv.step(sp.Eq(eps, sol[0].xreplace(one)), "solve for ε_α", adds=("ε_α > 0: positive root",))
     return dv
 
 

@@ -46,7 +46,7 @@ def test_verify_table_and_report(tmp_path):
 def test_derive_38_shows_steps():
     out = qc("derive", "38")
     assert out.returncode == 0
-    assert "[1]" in out.stdout and "because" in out.stdout and "positive root" in out.stdout
+    assert "[1]" in out.stdout and "uses (32)" in out.stdout and "positive root" in out.stdout
 
 
 def test_derive_latex():

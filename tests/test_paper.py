@@ -88,7 +88,7 @@ def test_derivations_record_assumptions(findings):
 
 def test_derivation_renders_as_text_and_latex():
     dv = paper.get("38").derive()
-    assert "because" in dv.text()
+    assert "[7]" in dv.text() and "assumes ε_α > 0" in dv.text()
     assert r"\begin{enumerate}" in dv.latex()
 
 
