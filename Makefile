@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 test: $(STAMP) lint
+	$(BIN)/qcrystal codegen --check
 	$(BIN)/python -m pytest
 
 format: $(STAMP)

@@ -169,7 +169,11 @@ def derive_E1() -> Derivation:
         adds=("Φ even: Φ(−r) = Φ(r)", "Φ smooth at the sites; l_α ≪ |r_j| (2nd order)"),
     )
     dv.step(site, "average over |w(r)|² and |w(s)|²: ⟨y_α⟩ = 0, ⟨y_α y_β⟩ = δ_αβ l_α²")
-    hartree = nu * S0 + nu * sum((l_v[a] ** 2 * S2_v[a] / 2 for a in _dirs), sp.Integer(0))
+    # Lattice sum of the computed site average: Φ(r_j) → Σ_Φ, ∂²_αΦ(r_j) → Σ_Φ2_α.
+    sums = {Phi(*R_v): S0} | {sp.Derivative(Phi(*R_v), (R_v[a], 2)): S2_v[a] for a in _dirs}
+    hartree = sp.expand(nu * site.xreplace(sums))
+    if hartree.has(Phi):
+        raise AssertionError(f"site average has terms beyond second order: {hartree}")
     dv.step(
         hartree,
         "sum over sites j ≠ 0 of ρ₀ (H1): lattice sums Σ_Φ, Σ_Φ2_α",
@@ -462,7 +466,7 @@ RECORDS = [
         ),
         conditions=(
             Condition(
-                "for odd n_j^α − n_i^α (e.g. nearest neighbours) in the limit k₀_α l_α → 0",
+                "for odd n_j^α − n_i^α in every direction α, in the limit k₀_α l_α → 0",
                 _odd_and_shallow_smearing,
             ),
         ),

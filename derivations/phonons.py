@@ -363,7 +363,7 @@ RECORDS = [
         "phonons",
         printed=sp.StrictGreaterThan(T_D / E_K, 8 * d**2 / (d - 2)),
         derive=derive_high_temperature,
-        probe=Probe(ranges={d: (3, 6)}),
+        probe=Probe(ranges={d: (3, 6), T: (50.0, 500.0), T_D: (0.2, 5.0)}),  # T ≫ T_D
     ),
     EquationRecord(
         "55",
@@ -373,5 +373,6 @@ RECORDS = [
         "phonons",
         printed=sp.StrictGreaterThan(T_D / E_K, 72),
         derive=_fixed_dim(derive_high_temperature, 3, "55"),
+        probe=Probe(ranges={T: (50.0, 500.0), T_D: (0.2, 5.0)}),  # T ≫ T_D
     ),
 ]

@@ -420,7 +420,9 @@ def _diagnose(
     term = _missing_term(printed, derived, difference)
     if term:
         notes.append(term)
-    notes.extend(_special_sets(printed, derived, ratio))
+    if not any(n.startswith(("wrong power", "constant factor", "sign")) for n in notes):
+        # Once a factor or a power explains the gap, "equal where D = m/ν" only restates it.
+        notes.extend(_special_sets(printed, derived, ratio))
     for cond in conditions:
         if _condition_holds(cond, printed, derived, probe):
             notes.append(f"holds only {cond.label}")

@@ -1,4 +1,4 @@
-"""The ``qcrystal`` command line: ``verify`` the paper and ``derive`` one equation."""
+"""The ``qcrystal`` command line: ``verify`` the paper, ``derive`` one equation, ``codegen``."""
 
 from __future__ import annotations
 
@@ -52,6 +52,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     d.add_argument("id", help="equation id: 1 … 55, or " + ", ".join(paper.UNNUMBERED))
     d.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
+    c = sub.add_parser(
+        "codegen",
+        help="regenerate the NumPy modules from the derivations",
+        description="Render the generated modules under src/qcrystal/ from the derivations "
+        "through the Jinja2 templates in codegen/templates/.",
+        epilog="examples:\n  qcrystal codegen\n  qcrystal codegen --check   "
+        "(exit 1 with a diff when the committed modules are stale)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    c.add_argument(
+        "--check",
+        action="store_true",
+        help="regenerate in memory; exit 1 with a unified diff if stale",
+    )
     return p
 
 
@@ -82,7 +96,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.json:
         print(_verify.to_json(findings))
     else:
-        print(_verify.to_table(findings))
+        # A subset is read closely: show each finding whole.
+        print(_verify.to_table(findings, width=10**6 if args.only else None))
         print()
         print(_verify.summary_line(findings, seconds))
         if args.report:
@@ -105,13 +120,29 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_codegen(args: argparse.Namespace) -> int:
+    from qcrystal.codegen import generator
+
+    if args.check:
+        diff = generator.check()
+        if diff:
+            print(diff, end="")
+            print("generated modules are stale: run `qcrystal codegen`", file=sys.stderr)
+            return 1
+        print("generated modules are up to date")
+        return 0
+    for path in generator.write():
+        print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
-    handler = {"verify": _cmd_verify, "derive": _cmd_derive}[args.command]
+    handler = {"verify": _cmd_verify, "derive": _cmd_derive, "codegen": _cmd_codegen}[args.command]
     return handler(args)
 
 

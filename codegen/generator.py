@@ -1,0 +1,157 @@
+"""Render the generated NumPy modules from the derivations through Jinja2 templates.
+
+Rendering is strict (an undefined template variable is an error), deterministic (stable
+symbol order, no timestamps) and formatted with ruff so generated code reads like
+written code. ``check`` regenerates in memory and returns a unified diff against the
+committed files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jinja2
+import sympy as sp
+from sympy.codegen.cfunctions import expm1
+
+from qcrystal.derivations.verdict import Verdict, compare
+
+from .printer import cse_lines
+from .specs import MODULES, Function, Module
+
+__all__ = ["OUTPUT_DIR", "TEMPLATE", "check", "render", "write"]
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "module.py.j2"
+OUTPUT_DIR = Path(__file__).resolve().parents[1] / "src" / "qcrystal"
+
+
+def _environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def _prove_stable(stable: sp.Expr, derived: sp.Expr, what: str) -> None:
+    """Refuse to emit a stable rewrite that is not equal to the derived form."""
+    plain = stable.replace(expm1, lambda z: sp.exp(z) - 1)
+    out = compare(plain, derived)
+    if out.verdict is not Verdict.CONFIRMED:
+        raise RuntimeError(f"stable form of {what} is not the derived one: {out.finding}")
+
+
+def _function_context(f: Function) -> dict:
+    names = {a.symbol: a.name for a in f.args}
+    pieces = f.build()
+    if f.reduce_last_axis:
+        _prove_stable(pieces["bracket_stable"], pieces["bracket"], f.name)
+        lines, (expo, bracket) = cse_lines([pieces["exponent"], pieces["bracket_stable"]], names)
+        body = [
+            "m = m[..., np.newaxis]  # the mass has no direction axis",
+            *lines,
+            f"exponent = {expo}",
+            f"bracket = {bracket}",
+            "return -np.exp(-np.sum(exponent, axis=-1)) * np.sum(bracket, axis=-1)",
+        ]
+        exprs = [pieces["exponent"], pieces["bracket_stable"]]
+    else:
+        lines, (result,) = cse_lines([pieces["result"]], names)
+        body = [*lines, f"return np.asarray({result}, dtype=np.float64)"]
+        exprs = [pieces["result"]]
+    return {
+        "name": f.name,
+        "summary": f.summary,
+        "equation": textwrap.wrap(f.equation, 88),
+        "returns": f.returns,
+        "args": f.args,
+        "body": body,
+        "notes": [
+            line
+            for note in (*f.notes, f"Generated from derivation ({f.derivation}).")
+            for line in textwrap.wrap(note, 88)
+        ],
+        "_inputs": [sp.srepr(e) for e in exprs],
+    }
+
+
+def _digest(template_text: str, contexts: list[dict]) -> str:
+    h = hashlib.sha256(template_text.encode())
+    for c in contexts:
+        h.update(c["name"].encode())
+        for text in c["_inputs"]:
+            h.update(text.encode())
+        for a in c["args"]:
+            h.update(f"{a.name}|{a.unit}|{a.domain}".encode())
+    return h.hexdigest()
+
+
+def _format(source: str, filename: str) -> str:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "ruff", "format", "--stdin-filename", filename, "-"],
+            input=source,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", "") or str(exc)
+        raise RuntimeError(f"ruff could not format {filename}: {detail}") from exc
+    return done.stdout
+
+
+def render_module(mod: Module, template_dir: Path = TEMPLATE_DIR) -> str:
+    env = _environment(template_dir)
+    template = env.get_template(TEMPLATE)
+    template_text = (template_dir / TEMPLATE).read_text(encoding="utf-8")
+    contexts = [_function_context(f) for f in mod.functions]
+    source = template.render(
+        template=f"codegen/templates/{TEMPLATE}",
+        derivations=[f.derivation for f in mod.functions],
+        digest=_digest(template_text, contexts),
+        doc=mod.doc,
+        functions=contexts,
+    )
+    return _format(source, f"{mod.name}.py")
+
+
+def render(template_dir: Path = TEMPLATE_DIR) -> dict[str, str]:
+    """Every generated module's text, keyed by file name."""
+    return {f"{mod.name}.py": render_module(mod, template_dir) for mod in MODULES}
+
+
+def write(out_dir: Path = OUTPUT_DIR) -> list[Path]:
+    written = []
+    for name, text in render().items():
+        path = out_dir / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def check(out_dir: Path = OUTPUT_DIR, template_dir: Path = TEMPLATE_DIR) -> str:
+    """Unified diff between committed and freshly generated modules ('' when current)."""
+    diffs = []
+    for name, fresh in render(template_dir).items():
+        path = out_dir / name
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        if old != fresh:
+            diffs.extend(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    fresh.splitlines(keepends=True),
+                    f"committed/{name}",
+                    f"generated/{name}",
+                )
+            )
+    return "".join(diffs)

@@ -1,0 +1,148 @@
+"""What is generated: each public function, the derivation it comes from, its arguments.
+
+A function's expression is the *derived* result (never a printed form the verify run
+found wrong). Where a stable form replaces it, the stable form is proven equal to the
+derived one by the verdict machinery before any code is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sympy as sp
+from sympy.codegen.cfunctions import expm1
+
+from qcrystal.derivations import energy
+from qcrystal.derivations.symbols import E_R, Omega, U, eps, k0, m, omega
+
+__all__ = ["MODULES", "Arg", "Function", "Module"]
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    symbol: sp.Symbol
+    doc: str
+    unit: str
+    domain: str  # "positive" | "nonnegative" | "real"
+
+    @property
+    def domain_text(self) -> str:
+        return {"positive": "> 0", "nonnegative": ">= 0", "real": "finite"}[self.domain]
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    derivation: str  # equation id
+    summary: str
+    equation: str
+    returns: str
+    args: tuple[Arg, ...]
+    build: Callable[[], dict[str, sp.Expr]]  # named pieces; "result" unless reduced
+    reduce_last_axis: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    doc: str
+    functions: tuple[Function, ...]
+
+
+def _omega() -> dict[str, sp.Expr]:
+    return {"result": energy.derive_omega().result.rhs}
+
+
+def _epsilon() -> dict[str, sp.Expr]:
+    return {"result": energy.derive_epsilon().result.rhs}
+
+
+r_sym = sp.Symbol("r", real=True)
+
+
+def _hopping_pieces() -> dict[str, sp.Expr]:
+    """Per-direction exponent and bracket of J = −exp(−Σ a_α) Σ b_α, site i at the origin."""
+    general = energy.derive_hopping_general()
+    overlaps_brackets = general.steps[1].expr
+    xi1, xj1 = sp.Symbol("x_i1", real=True), sp.Symbol("x_j1", real=True)
+    l1, e1, u1, k1 = (sp.Symbol(n, positive=True) for n in ("l_1", "epsilon_1", "U_1", "k0_1"))
+    place = {xi1: 0, xj1: r_sym, l1: 1 / sp.sqrt(m * eps), e1: eps, u1: U, k1: k0}
+    exponent = -sp.log(overlaps_brackets[0, 0].xreplace(place))
+    bracket = overlaps_brackets[0, 1].xreplace(place)
+    q = k0**2 / (m * eps)
+    # 1 − cos(k₀r) e^(−q) cancels when both terms are near 1 (deep lattice, r near a site):
+    # write it as −expm1(−q) + 2 e^(−q) sin²(k₀r/2).
+    stable = eps * (2 - m * eps * r_sym**2) / 8 + U / 2 * (
+        -expm1(-q) + 2 * sp.exp(-q) * sp.sin(k0 * r_sym / 2) ** 2
+    )
+    return {
+        "exponent": sp.expand(sp.powsimp(exponent, force=True)),
+        "bracket": bracket,
+        "bracket_stable": stable,
+    }
+
+
+_E = "energy"
+LATTICE = Module(
+    "lattice",
+    "Lattice and effective oscillation frequencies, (34) and (38), and the Gaussian"
+    " tunneling J_ij.",
+    (
+        Function(
+            "lattice_frequency",
+            "34",
+            "Harmonic frequency ω of the sin² lattice.",
+            "Eq. (34): ω = 2 √(E_R U), derived from the expansion (33) of (2).",
+            "ω [energy], same shape as the broadcast arguments.",
+            (
+                Arg("U", U, "lattice depth U_α", _E, "nonnegative"),
+                Arg("E_R", E_R, "recoil energy k₀²/2m", _E, "positive"),
+            ),
+            _omega,
+        ),
+        Function(
+            "effective_frequency",
+            "38",
+            "Effective oscillation frequency ε.",
+            "Eq. (38): ε = √(ω² + Ω²), from the optimization condition (32).",
+            "ε [energy]; computed as hypot(ω, Ω), which neither overflows nor underflows.",
+            (
+                Arg("omega", omega, "lattice frequency ω_α", _E, "nonnegative"),
+                Arg("Omega", Omega, "interaction frequency Ω_α", _E, "nonnegative"),
+            ),
+            _epsilon,
+        ),
+        Function(
+            "gaussian_hopping",
+            "J_ij",
+            "Tunneling J_ij of (7) for the Gaussian ansatz (29).",
+            "Exact for Gaussians in the sin² lattice (2); not the printed J_ij, which the "
+            "verify run finds wrong.",
+            "J [energy]; the last axis of r, eps, U, k0 (the d directions) is summed out.",
+            (
+                Arg(
+                    "r",
+                    r_sym,
+                    "displacement r_j − r_i, site i at a lattice minimum",
+                    "length",
+                    "real",
+                ),
+                Arg("eps", eps, "effective frequency ε_α", _E, "positive"),
+                Arg("U", U, "lattice depth U_α", _E, "nonnegative"),
+                Arg("k0", k0, "lattice wave number k₀^α = 2π/λ_α", "1/length", "positive"),
+                Arg("m", m, "atomic mass (no direction axis)", "mass", "positive"),
+            ),
+            _hopping_pieces,
+            reduce_last_axis=True,
+            notes=(
+                "1 − cos(k₀r)e^(−q), q = k₀²/(mε), is evaluated as "
+                "−expm1(−q) + 2e^(−q)sin²(k₀r/2) to avoid cancellation.",
+            ),
+        ),
+    ),
+)
+
+MODULES = (LATTICE,)

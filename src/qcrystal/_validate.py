@@ -1,0 +1,35 @@
+"""Argument checks shared by the generated modules: a ValueError names the bad value."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["as_float"]
+
+_RULES = {
+    "positive": (lambda v: v > 0, "> 0"),
+    "nonnegative": (lambda v: v >= 0, ">= 0"),
+    "real": (lambda v: np.ones_like(v, dtype=bool), "a real number"),
+}
+
+
+def as_float(name: str, value: ArrayLike, domain: str) -> NDArray[np.float64]:
+    """``value`` as a float64 array, or a ValueError naming ``name`` and the allowed range.
+
+    NaN is never allowed; ±inf only where the domain admits it (``positive`` and
+    ``nonnegative`` admit +inf).
+    """
+    arr = np.asarray(value, dtype=np.float64)
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} contains NaN; allowed: {_RULES[domain][1]}")
+    ok, allowed = _RULES[domain]
+    good = ok(arr)
+    if domain == "real":
+        good = np.isfinite(arr)
+        allowed = "a finite real number"
+    if not np.all(good):
+        bad = arr[~np.asarray(good)] if arr.ndim else arr
+        first = float(np.ravel(bad)[0])
+        raise ValueError(f"{name} must be {allowed} (got {first!r})")
+    return arr
