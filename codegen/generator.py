@@ -22,7 +22,7 @@ from sympy.codegen.cfunctions import expm1
 from qcrystal.derivations.verdict import Verdict, compare
 
 from .printer import cse_lines
-from .specs import MODULES, Function, Module
+from .specs import MODULES, Function, Module, debye_constants
 
 __all__ = ["OUTPUT_DIR", "TEMPLATE", "check", "render", "write"]
 
@@ -125,9 +125,29 @@ def render_module(mod: Module, template_dir: Path = TEMPLATE_DIR) -> str:
     return _format(source, f"{mod.name}.py")
 
 
+def render_debye(template_dir: Path = TEMPLATE_DIR) -> str:
+    """The phonon module: constants and series coefficients computed from the derivations."""
+    name = "debye.py.j2"
+    env = _environment(template_dir)
+    context = debye_constants()
+    text = (template_dir / name).read_text(encoding="utf-8")
+    h = hashlib.sha256(text.encode())
+    for key in sorted(context):
+        h.update(f"{key}={context[key]}".encode())
+    source = env.get_template(name).render(
+        template=f"codegen/templates/{name}",
+        derivations=["49", "k_D", "r0sq", "48"],
+        digest=h.hexdigest(),
+        **context,
+    )
+    return _format(source, "phonons.py")
+
+
 def render(template_dir: Path = TEMPLATE_DIR) -> dict[str, str]:
     """Every generated module's text, keyed by file name."""
-    return {f"{mod.name}.py": render_module(mod, template_dir) for mod in MODULES}
+    out = {f"{mod.name}.py": render_module(mod, template_dir) for mod in MODULES}
+    out["phonons.py"] = render_debye(template_dir)
+    return out
 
 
 def write(out_dir: Path = OUTPUT_DIR) -> list[Path]:

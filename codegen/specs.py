@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.codegen.cfunctions import expm1
 
-from qcrystal.derivations import energy
-from qcrystal.derivations.symbols import E_R, Omega, U, eps, k0, m, omega
+from qcrystal.derivations import energy, phonons
+from qcrystal.derivations.symbols import E_R, D, Omega, U, d, eps, k0, m, nu, omega
 
 __all__ = ["MODULES", "Arg", "Function", "Module"]
 
@@ -146,3 +146,39 @@ LATTICE = Module(
 )
 
 MODULES = (LATTICE,)
+
+SMALL_B_TERMS = 20  # (b/π)^(2n) < 1e-17 at b = 1 needs 17; 20 leaves margin
+LI2_TERMS = 20  # e^(−2k)/k² < 1e-17 at k = 17 for b ≥ 1
+SWITCH = 1.0  # series below, closed form above; both measured in tests/test_codegen.py
+
+
+def _f64(value: sp.Expr) -> str:
+    return repr(float(sp.N(value, 30)))
+
+
+def debye_constants() -> dict[str, object]:
+    """Numbers the phonon template needs, each computed from a derivation."""
+    td = phonons.derive_debye_temperature().result.rhs
+    factor = sp.simplify(td / sp.sqrt(nu * D / m))
+    if factor.free_symbols - {d}:
+        raise RuntimeError(f"T_D is not √(νD/m) × f(d): {td}")
+    # x coth(bx) = 1/b + Σ_n 2^(2n) B_2n b^(2n−1) x^(2n)/(2n)!; integrated over x ∈ [0, 1].
+    coeffs = [
+        sp.Integer(2) ** (2 * n) * sp.bernoulli(2 * n) / (sp.factorial(2 * n) * (2 * n + 1))
+        for n in range(1, SMALL_B_TERMS + 1)
+    ]
+    # Prove the first coefficients against the derived integrand of (48) at d = 3.
+    b, x = sp.Symbol("b", positive=True), phonons.xv
+    integrand = phonons.debye_integral(3, b).function
+    series = sp.expand(sp.series(integrand, b, 0, 8).removeO())
+    check = sp.expand(sp.integrate(series, (x, 0, 1)))
+    for n in range(1, 4):
+        if check.coeff(b, 2 * n - 1) != coeffs[n - 1]:
+            raise RuntimeError(f"series coefficient {n} of I_3 disagrees with the derivation")
+    return {
+        "td_factor": [_f64(factor.subs(d, k)) for k in (1, 2, 3)],
+        "small_b": [_f64(c) for c in coeffs],
+        "li2": [_f64(sp.Rational(1, k * k)) for k in range(1, LI2_TERMS + 1)],
+        "switch": SWITCH,
+        "zeta2": _f64(sp.pi**2 / 6),
+    }

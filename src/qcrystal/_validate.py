@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["as_float"]
+__all__ = ["as_dimension", "as_float"]
 
 _RULES = {
     "positive": (lambda v: v > 0, "> 0"),
@@ -33,3 +33,19 @@ def as_float(name: str, value: ArrayLike, domain: str) -> NDArray[np.float64]:
         first = float(np.ravel(bad)[0])
         raise ValueError(f"{name} must be {allowed} (got {first!r})")
     return arr
+
+
+def as_dimension(name: str, value: ArrayLike) -> NDArray[np.int64]:
+    """``value`` as an integer array of dimensions 1, 2 or 3, or a ValueError naming it."""
+    arr = np.asarray(value)
+    if arr.dtype.kind == "f":
+        if np.isnan(arr).any() or np.any(arr != np.round(arr)):
+            bad = arr[np.isnan(arr) | (arr != np.round(arr))]
+            raise ValueError(f"{name} must be 1, 2 or 3 (got {float(np.ravel(bad)[0])!r})")
+        arr = arr.astype(np.int64)
+    elif arr.dtype.kind not in "iu":
+        raise ValueError(f"{name} must be 1, 2 or 3 (got {value!r})")
+    bad = (arr < 1) | (arr > 3)
+    if np.any(bad):
+        raise ValueError(f"{name} must be 1, 2 or 3 (got {int(np.ravel(arr[bad])[0])})")
+    return arr.astype(np.int64)

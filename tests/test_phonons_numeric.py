@@ -1,0 +1,96 @@
+"""Generated phonon functions against independent mpmath quadrature and root-finding.
+
+Budget: relative error ≤ 1e-14 (≈ 45 ulp); the measured worst case is printed in ulp.
+"""
+
+import mpmath as mp
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qcrystal.phonons import debye_integral, debye_temperature, lindemann_ratio
+
+BUDGET = 1e-14
+ULP = np.finfo(float).eps
+
+
+def I3(b):
+    with mp.workdps(40):
+        return mp.quad(lambda x: x * mp.coth(mp.mpf(b) * x), [0, 1])
+
+
+def test_debye_integral_grid_across_the_switch_and_extremes():
+    bs = np.concatenate([np.logspace(-12, 6, 200), [0.999999, 1.0, 1.000001]])
+    got = debye_integral(3, bs)
+    ref = np.array([float(I3(b)) for b in bs])
+    rel = np.abs(got - ref) / ref
+    print(f"debye_integral(3, b) worst error {rel.max() / ULP:.1f} ulp over b in [1e-12, 1e6]")
+    assert rel.max() <= BUDGET
+
+
+@given(st.floats(1e-12, 1e6))
+def test_debye_integral_hypothesis(b):
+    ref = float(I3(b))
+    assert abs(debye_integral(3, b) - ref) <= BUDGET * ref
+
+
+def test_naive_closed_form_loses_digits_where_ours_does_not():
+    """Negative control: π²/(12b²) + ln(1 − e^(−2b))/b + 1/2 − Li₂(e^(−2b))/(2b²)."""
+    b = 1e-6  # the naive terms are ~1e12 for a result ~1e6: six digits cancel
+    with mp.workdps(40):
+        z = mp.exp(-2 * mp.mpf(b))
+    z = float(z)
+    # Li₂ at float64 via mpmath on the float input: the naive formula's own cancellation.
+    naive = np.pi**2 / (12 * b * b) + np.log1p(-z) / b + 0.5 - float(mp.polylog(2, z)) / (2 * b * b)
+    ref = float(I3(b))
+    assert abs(naive - ref) / ref > 1e-11  # measured 1.2e-10, ~550 000 ulp
+    assert abs(debye_integral(3, b) - ref) / ref <= BUDGET
+
+
+def test_zero_temperature_and_divergences():
+    assert debye_integral(3, np.inf) == 0.5
+    assert debye_integral(2, np.inf) == 1.0
+    assert np.isinf(debye_integral(2, 3.0))  # log divergence at x → 0 for T > 0
+    assert np.isinf(debye_integral(1, np.inf))
+
+
+def test_debye_temperature_against_root_finding():
+    """T_D = c₀ k_D with k_D from (volume of the d-ball) = (2π/a)^d, solved by mpmath."""
+    nu, D, m, a = 1.3, 2.7, 0.9, 1.7
+    with mp.workdps(40):
+        c0 = mp.sqrt(mp.mpf(nu) * D * a**2 / m)
+        for d in (1, 2, 3):
+            ball = mp.pi ** (mp.mpf(d) / 2) / mp.gamma(mp.mpf(d) / 2 + 1)
+            kD = mp.findroot(lambda k, d=d, ball=ball: ball * k**d - (2 * mp.pi / a) ** d, 2)
+            ref = float(c0 * kD)
+            assert abs(debye_temperature(nu, D, m, d) - ref) <= BUDGET * ref
+
+
+@pytest.mark.parametrize("T", [0.0, 0.05, 1.0, 30.0])
+def test_lindemann_ratio_against_quadrature_of_42(T):
+    """r₀/a from (42) over the Debye sphere (quadrature), d = 3."""
+    from test_phonons import reference_r0sq
+
+    c0, m, a = mp.mpf("1.1"), mp.mpf("0.7"), mp.mpf("1.3")
+    with mp.workdps(30):
+        if T == 0.0:
+            kD = mp.cbrt(3 * (2 * mp.pi / a) ** 3 / (4 * mp.pi))
+            TD = c0 * kD
+            r0sq = 3 / (2 * m * c0) * 4 * mp.pi / (2 * mp.pi) ** 3 * a**3 * kD**2 / 2
+        else:
+            r0sq, TD = reference_r0sq(3, mp.mpf(T), c0, m, a)
+        ref = float(mp.sqrt(r0sq) / a)
+    got = lindemann_ratio(float(TD), float(1 / (2 * m * a**2)), T, 3)
+    assert abs(got - ref) <= BUDGET * ref
+
+
+def test_bad_input_names_the_argument():
+    with pytest.raises(ValueError, match=r"d must be 1, 2 or 3 \(got 4\)"):
+        debye_integral(4, 1.0)
+    with pytest.raises(ValueError, match=r"d must be 1, 2 or 3 \(got 2.5\)"):
+        lindemann_ratio(1.0, 1.0, 0.0, 2.5)
+    with pytest.raises(ValueError, match="T must be >= 0"):
+        lindemann_ratio(1.0, 1.0, -1.0, 3)
+    with pytest.raises(ValueError, match="b contains NaN"):
+        debye_integral(3, np.nan)
