@@ -94,3 +94,45 @@ def test_bad_input_names_the_argument():
         lindemann_ratio(1.0, 1.0, -1.0, 3)
     with pytest.raises(ValueError, match="b contains NaN"):
         debye_integral(3, np.nan)
+
+
+def _melting_reference(td, ek):
+    """Root of 9 (E_K/T_D) I₃(T_D/2T) = 1/4 by mpmath.findroot on quadrature, 40 digits."""
+    with mp.workdps(40):
+        R = mp.mpf(td) / (36 * mp.mpf(ek))
+
+        def f(logb):
+            b = mp.exp(logb)
+            return mp.quad(lambda x: x * mp.coth(b * x), [0, 1]) - R
+
+        logb = mp.findroot(f, mp.log(1 / (R - mp.mpf(1) / 4)))
+        return float(mp.mpf(td) / (2 * mp.exp(logb)))
+
+
+@pytest.mark.parametrize("ratio", [18.5, 20.0, 36.0, 100.0, 1e3, 1e5, 1e8])
+def test_melting_temperature_against_root_finding(ratio):
+    from qcrystal.phonons import melting_temperature
+
+    got = melting_temperature(ratio, 1.0, 3)
+    ref = _melting_reference(ratio, 1.0)
+    # The root inherits I₃'s ~1 ulp error amplified by I/(b I'), which grows as the
+    # melting point approaches T = 0 (ratio → 18); 1e-13 covers ratio ≥ 18.5.
+    assert abs(got - ref) <= 1e-13 * ref
+
+
+def test_melting_temperature_edges():
+    from qcrystal.phonons import melting_temperature
+
+    assert melting_temperature(17.9, 1.0, 3) == 0.0  # unstable already at T = 0, (53)
+    assert melting_temperature(1e3, 1.0, 2) == 0.0  # d = 2: any T > 0 destabilizes
+    assert melting_temperature(1e3, 1.0, 1) == 0.0
+    big = 1e8  # T ≫ T_D: T_m → T_D²/(72 E_K), the derived (55)
+    assert abs(melting_temperature(big, 1.0, 3) / (big**2 / 72) - 1) < 1e-6
+
+
+def test_melting_is_where_lindemann_ratio_is_one_half():
+    from qcrystal.phonons import lindemann_ratio, melting_temperature
+
+    td = np.logspace(np.log10(18.5), 8, 50)
+    tm = melting_temperature(td, 1.0, 3)
+    assert np.max(np.abs(lindemann_ratio(td, 1.0, tm, 3) - 0.5)) < 1e-15 * 50

@@ -8,10 +8,29 @@ The numeric functions are generated from the derivations (``qcrystal codegen``):
 * :func:`debye_temperature` — T_D = c₀ k_D (the derived form, not the printed (49))
 * :func:`debye_integral` — I_d(b) = ∫₀¹ x^(d−2) coth(bx) dx of (48)
 * :func:`lindemann_ratio` — r₀/a in the Debye approximation, bounded by (47)
+* :func:`melting_temperature` — the T at which r₀/a reaches 1/2
 """
 
-from qcrystal.lattice import effective_frequency, gaussian_hopping, lattice_frequency
-from qcrystal.phonons import debye_integral, debye_temperature, lindemann_ratio
+from importlib import import_module
+
+# Exported lazily (PEP 562): `qcrystal codegen` must run even when a generated module is
+# missing or stale, so importing the package never imports the generated code.
+_EXPORTS = {
+    "debye_integral": "phonons",
+    "debye_temperature": "phonons",
+    "effective_frequency": "lattice",
+    "gaussian_hopping": "lattice",
+    "lattice_frequency": "lattice",
+    "lindemann_ratio": "phonons",
+    "melting_temperature": "phonons",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _EXPORTS:
+        return getattr(import_module(f"qcrystal.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'qcrystal' has no attribute {name!r}")
+
 
 __all__ = [
     "debye_integral",
@@ -20,5 +39,6 @@ __all__ = [
     "gaussian_hopping",
     "lattice_frequency",
     "lindemann_ratio",
+    "melting_temperature",
 ]
 __version__ = "0.1.0"
