@@ -7,32 +7,33 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["as_dimension", "as_float"]
 
-_RULES = {
-    "positive": (lambda v: v > 0, "> 0"),
-    "nonnegative": (lambda v: v >= 0, ">= 0"),
-    "real": (lambda v: np.ones_like(v, dtype=bool), "a real number"),
-}
+_ALLOWED = {"positive": "> 0", "nonnegative": ">= 0", "real": "a finite real number"}
 
 
 def as_float(name: str, value: ArrayLike, domain: str) -> NDArray[np.float64]:
     """``value`` as a float64 array, or a ValueError naming ``name`` and the allowed range.
 
     NaN is never allowed; ±inf only where the domain admits it (``positive`` and
-    ``nonnegative`` admit +inf).
+    ``nonnegative`` admit +inf). The check is one pass over the array (a NaN fails every
+    comparison); the slower diagnosis runs only on the error path.
     """
     arr = np.asarray(value, dtype=np.float64)
+    if domain == "positive":
+        good = bool((arr > 0).all())
+    elif domain == "nonnegative":
+        good = bool((arr >= 0).all())
+    elif domain == "real":
+        good = bool(np.isfinite(arr).all())
+    else:
+        raise ValueError(f"unknown domain {domain!r} for {name}")
+    if good:
+        return arr
+    allowed = _ALLOWED[domain]
     if np.isnan(arr).any():
-        raise ValueError(f"{name} contains NaN; allowed: {_RULES[domain][1]}")
-    ok, allowed = _RULES[domain]
-    good = ok(arr)
-    if domain == "real":
-        good = np.isfinite(arr)
-        allowed = "a finite real number"
-    if not np.all(good):
-        bad = arr[~np.asarray(good)] if arr.ndim else arr
-        first = float(np.ravel(bad)[0])
-        raise ValueError(f"{name} must be {allowed} (got {first!r})")
-    return arr
+        raise ValueError(f"{name} contains NaN; allowed: {allowed}")
+    flat = np.ravel(arr)
+    ok = {"positive": flat > 0, "nonnegative": flat >= 0, "real": np.isfinite(flat)}[domain]
+    raise ValueError(f"{name} must be {allowed} (got {float(flat[~ok][0])!r})")
 
 
 def as_dimension(name: str, value: ArrayLike) -> NDArray[np.int64]:
