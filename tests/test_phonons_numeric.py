@@ -136,3 +136,33 @@ def test_melting_is_where_lindemann_ratio_is_one_half():
     td = np.logspace(np.log10(18.5), 8, 50)
     tm = melting_temperature(td, 1.0, 3)
     assert np.max(np.abs(lindemann_ratio(td, 1.0, tm, 3) - 0.5)) < 1e-15 * 50
+
+
+@given(
+    td=st.floats(1e-3, 1e6),
+    ek=st.floats(1e-3, 1e3),
+    t=st.one_of(st.just(0.0), st.floats(1e-6, 1e6)),
+)
+def test_lindemann_ratio_hypothesis(td, ek, t):
+    """r₀/a = 3 √((E_K/T_D) I₃(T_D/2T)) with I₃ by quadrature (d = 3; its prefactor is
+    checked against quadrature of (42) above)."""
+    with mp.workdps(40):
+        integral = mp.mpf(1) / 2 if t == 0.0 else I3(mp.mpf(td) / (2 * mp.mpf(t)))
+        ref = float(3 * mp.sqrt(mp.mpf(ek) / td * integral))
+    assert abs(lindemann_ratio(td, ek, t, 3) - ref) <= BUDGET * ref
+
+
+@given(
+    nu=st.floats(1e-3, 1e3),
+    D=st.floats(1e-6, 1e6),
+    m=st.floats(1e-3, 1e3),
+    d=st.sampled_from([1, 2, 3]),
+)
+def test_debye_temperature_hypothesis(nu, D, m, d):
+    with mp.workdps(40):
+        ref = float(
+            mp.sqrt(4 * mp.pi)
+            * mp.sqrt(mp.mpf(nu) * D / m)
+            * (mp.mpf(d) / 2 * mp.gamma(mp.mpf(d) / 2)) ** (mp.mpf(1) / d)
+        )
+    assert abs(debye_temperature(nu, D, m, d) - ref) <= BUDGET * ref
