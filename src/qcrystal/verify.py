@@ -96,8 +96,10 @@ def to_markdown(findings: list[Finding], seconds: float | None = None) -> str:
         finding = f.finding.replace("|", "\\|")
         out.append(f"| ({f.record.id}) | {f.record.section} | **{f.verdict.value}** | {finding} |")
     for sec, title in paper.SECTIONS.items():
-        out += ["", f"## Section {sec}: {title}"]
-        for f in (f for f in findings if f.record.section == sec):
+        in_section = [f for f in findings if f.record.section == sec]
+        if in_section:
+            out += ["", f"## Section {sec}: {title}"]
+        for f in in_section:
             out += [
                 "",
                 f"### ({f.record.id}) — {f.verdict.value}",
