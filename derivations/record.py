@@ -139,8 +139,6 @@ def _unevaluated(e: sp.Basic) -> sp.Basic:
 def _dimensions(rel: sp.Basic | None) -> tuple[bool | None, str]:
     if rel is None or isinstance(rel, sp.MatrixBase):
         return None, "not checked (no scalar transcription)"
-    if not rel.is_commutative if isinstance(rel, sp.Expr) else False:
-        return None, "not checked (operator identity)"
     if isinstance(rel, sp.core.relational.Relational):
         if not (rel.lhs.is_commutative and rel.rhs.is_commutative):
             return None, "not checked (operator identity)"
