@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 import subprocess
 import sys
 import textwrap
@@ -29,6 +30,8 @@ __all__ = ["OUTPUT_DIR", "TEMPLATE", "check", "render", "write"]
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "module.py.j2"
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "src" / "qcrystal"
+# Functions of qcrystal._kernels that printed code may call; as_result closes every body.
+_KERNELS = ("as_result", "hypot", "sqrt_product")
 
 
 def _environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
@@ -66,7 +69,7 @@ def _function_context(f: Function) -> dict:
         exprs = [pieces["exponent"], pieces["bracket_stable"]]
     else:
         lines, (result,) = cse_lines([pieces["result"]], names)
-        body = [*lines, f"return np.asarray({result}, dtype=np.float64)"]
+        body = [*lines, f"return as_result({result})"]
         exprs = [pieces["result"]]
     return {
         "name": f.name,
@@ -115,12 +118,15 @@ def render_module(mod: Module, template_dir: Path = TEMPLATE_DIR) -> str:
     template = env.get_template(TEMPLATE)
     template_text = (template_dir / TEMPLATE).read_text(encoding="utf-8")
     contexts = [_function_context(f) for f in mod.functions]
+    code = "\n".join(line for c in contexts for line in c["body"])
+    kernels = sorted(k for k in _KERNELS if re.search(rf"\b{k}\(", code))
     source = template.render(
         template=f"codegen/templates/{TEMPLATE}",
         derivations=[f.derivation for f in mod.functions],
         digest=_digest(template_text, contexts),
         doc=mod.doc,
         functions=contexts,
+        kernels=kernels,
     )
     return _format(source, f"{mod.name}.py")
 

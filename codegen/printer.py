@@ -1,4 +1,8 @@
-"""NumPy code printing for generated modules: ``np.`` prefixes and readable CSE names."""
+"""NumPy code printing for generated modules: ``np.`` prefixes and readable CSE names.
+
+Two forms print as calls into :mod:`qcrystal._kernels`: √(a² + b²) as ``hypot`` and a
+product of two square roots as ``sqrt_product``; the module template imports what is used.
+"""
 
 from __future__ import annotations
 
@@ -26,13 +30,22 @@ class NumpyPrinter(NumPyPrinter):
         return "0.5"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
-        """√(a² + b²) as hypot(a, b): no overflow of the squares, no underflow either."""
+        """√(a² + b²) as the kernel hypot(a, b): fast, and no overflow or underflow."""
         base, ex = expr.args
         if ex == sp.S.Half and isinstance(base, sp.Add) and len(base.args) == 2:
             if all(isinstance(t, sp.Pow) and t.exp == 2 for t in base.args):
                 a, b = (self._print(t.base) for t in base.args)
-                return f"{self._module_format('numpy.hypot')}({a}, {b})"
+                return f"hypot({a}, {b})"
         return super()._print_Pow(expr, rational)
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        """c √x √y as c·sqrt_product(x, y): one square root, overflow guarded by the kernel."""
+        roots = [f for f in expr.args if isinstance(f, sp.Pow) and f.exp == sp.S.Half]
+        if len(roots) != 2:
+            return super()._print_Mul(expr)
+        rest = sp.Mul(*[f for f in expr.args if f not in roots])
+        call = f"sqrt_product({self._print(roots[0].base)}, {self._print(roots[1].base)})"
+        return call if rest == 1 else f"{self.parenthesize(rest, 50)} * {call}"
 
 
 def cse_lines(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import mpmath
 import sympy as sp
 from sympy.codegen.cfunctions import expm1
 
@@ -147,9 +148,14 @@ LATTICE = Module(
 
 MODULES = (LATTICE,)
 
-SMALL_B_TERMS = 20  # (b/π)^(2n) < 1e-17 at b = 1 needs 17; 20 leaves margin
-LI2_TERMS = 20  # e^(−2k)/k² < 1e-17 at k = 17 for b ≥ 1
 SWITCH = 1.0  # series below, closed form above; both measured in tests/test_phonons_numeric.py
+TAYLOR_TERMS = 90  # of f(t) in I₃ = 1/b + b f(b²): (1/π²)^90 leaves nothing at 50 digits
+# Chebyshev economization: the lowest degree whose fit error is below these bounds. f is
+# about 0.11 and Li₂(z)/z about 1, so both bounds sit a decade under float64 rounding.
+SMALL_B_TOL = 2e-18
+# Above b = Z_CLAMP, z = e^(−2b) < 2e-35 is dropped against I₃ ≥ 1/2 (it would need 1e-17).
+Z_CLAMP = 40.0
+LI2_TOL = 2e-17
 # Safeguarded Newton from the branch asymptote: converged to the last bit after 5 steps on
 # tests/test_phonons_numeric.py's points (T_D/E_K from 18.5 to 1e8); one more for margin.
 NEWTON_STEPS = 6
@@ -168,7 +174,7 @@ def debye_constants() -> dict[str, object]:
     # x coth(bx) = 1/b + Σ_n 2^(2n) B_2n b^(2n−1) x^(2n)/(2n)!; integrated over x ∈ [0, 1].
     coeffs = [
         sp.Integer(2) ** (2 * n) * sp.bernoulli(2 * n) / (sp.factorial(2 * n) * (2 * n + 1))
-        for n in range(1, SMALL_B_TERMS + 1)
+        for n in range(1, TAYLOR_TERMS + 1)
     ]
     # Prove the first coefficients against the derived integrand of (48) at d = 3.
     b, x = sp.Symbol("b", positive=True), phonons.xv
@@ -178,11 +184,41 @@ def debye_constants() -> dict[str, object]:
     for n in range(1, 4):
         if check.coeff(b, 2 * n - 1) != coeffs[n - 1]:
             raise RuntimeError(f"series coefficient {n} of I_3 disagrees with the derivation")
+    small_b, small_err = _chebyshev(lambda t: _taylor(coeffs, t), SWITCH**2, SMALL_B_TOL)
+    li2, li2_err = _chebyshev(
+        lambda z: mpmath.polylog(2, z) / z if z else mpmath.mpf(1), mpmath.exp(-2 * SWITCH), LI2_TOL
+    )
+    degree = len(small_b) - 1
+    # d/db [b f(b²)] = Σ c_k (2k + 1) t^k for f = Σ c_k t^k (coefficients highest first).
+    small_b_slope = [c * (2 * (degree - i) + 1) for i, c in enumerate(small_b)]
+    with mpmath.workdps(50):
+        at_switch = 1 / mpmath.mpf(SWITCH) + SWITCH * _taylor(coeffs, mpmath.mpf(SWITCH) ** 2)
     return {
         "td_factor": [_f64(factor.subs(d, k)) for k in (1, 2, 3)],
-        "small_b": [_f64(c) for c in coeffs],
-        "li2": [_f64(sp.Rational(1, k * k)) for k in range(1, LI2_TERMS + 1)],
+        "small_b": [repr(float(c)) for c in small_b],
+        "small_b_slope": [repr(float(c)) for c in small_b_slope],
+        "small_b_error": f"{float(small_err):.1e}",
+        "li2": [repr(float(c)) for c in li2],
+        "li2_error": f"{float(li2_err):.1e}",
         "switch": SWITCH,
         "zeta2": _f64(sp.pi**2 / 6),
+        "i3_at_switch": repr(float(at_switch)),
         "newton_steps": NEWTON_STEPS,
+        "z_clamp": Z_CLAMP,
     }
+
+
+def _taylor(coeffs: list[sp.Rational], t: mpmath.mpf) -> mpmath.mpf:
+    """Σ_n a_n t^(n−1) at 50 digits from the exact rational coefficients."""
+    with mpmath.workdps(50):
+        return mpmath.fsum(mpmath.mpf(c.p) / c.q * t**k for k, c in enumerate(coeffs))
+
+
+def _chebyshev(fn, upper: float, tol: float) -> tuple[list[mpmath.mpf], mpmath.mpf]:
+    """The lowest-degree Chebyshev fit of ``fn`` on [0, upper] with error below ``tol``."""
+    with mpmath.workdps(50):
+        for n in range(4, 40):
+            poly, err = mpmath.chebyfit(fn, [0, mpmath.mpf(upper)], n, error=True)
+            if err < tol:
+                return poly, err
+    raise RuntimeError(f"no Chebyshev fit below {tol} on [0, {upper}]")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from qcrystal._kernels import is_duck_array
+
 __all__ = ["as_dimension", "as_float"]
 
 _ALLOWED = {"positive": "> 0", "nonnegative": ">= 0", "real": "a finite real number"}
@@ -15,9 +17,13 @@ def as_float(name: str, value: ArrayLike, domain: str) -> NDArray[np.float64]:
 
     NaN is never allowed; ±inf only where the domain admits it (``positive`` and
     ``nonnegative`` admit +inf). The check is one pass over the array (a NaN fails every
-    comparison); the slower diagnosis runs only on the error path.
+    comparison); the slower diagnosis runs only on the error path. A duck array (dask)
+    stays lazy: one reduction checks it (computing it once) and it is returned as it is.
     """
-    arr = np.asarray(value, dtype=np.float64)
+    if is_duck_array(value):
+        arr = value.astype(np.float64)
+    else:
+        arr = np.asarray(value, dtype=np.float64)
     if domain == "positive":
         good = bool((arr > 0).all())
     elif domain == "nonnegative":
@@ -29,6 +35,7 @@ def as_float(name: str, value: ArrayLike, domain: str) -> NDArray[np.float64]:
     if good:
         return arr
     allowed = _ALLOWED[domain]
+    arr = np.asarray(arr)  # the error path may compute a duck array
     if np.isnan(arr).any():
         raise ValueError(f"{name} contains NaN; allowed: {allowed}")
     flat = np.ravel(arr)

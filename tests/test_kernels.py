@@ -1,0 +1,95 @@
+"""The hand-written kernels behind the generated modules, and dask arrays through them.
+
+References are mpmath at 50 digits. hypot and sqrt_product are allowed 2 ulp: each is a
+handful of correctly rounded operations (a division, a square, a sum, a square root and a
+product for hypot), so the bound is a few half-ulp roundings, not a fitted number.
+"""
+
+import dask.array as da
+import mpmath as mp
+import numpy as np
+import pytest
+
+import qcrystal
+from qcrystal import _kernels
+
+ULP = np.finfo(float).eps
+EXTREMES = np.concatenate([[0.0, 5e-324, 1e-310], np.logspace(-300, 300, 41), [1.2e308]])
+
+
+def _rel_ulp(got, ref):
+    got, ref = np.asarray(got), np.asarray(ref)
+    scale = np.where(ref == 0, 1.0, np.abs(ref))
+    return float(np.max(np.abs(got - ref) / scale) / ULP)
+
+
+def test_hypot_over_the_whole_float64_range():
+    x, y = np.meshgrid(EXTREMES, EXTREMES)
+    got = _kernels.hypot(x, y)
+    with mp.workdps(50):
+        ref = np.array(
+            [
+                float(mp.sqrt(mp.mpf(a) ** 2 + mp.mpf(b) ** 2))
+                for a, b in zip(x.flat, y.flat, strict=True)
+            ]
+        ).reshape(x.shape)
+    ulps = _rel_ulp(got, ref)
+    print(f"hypot worst error {ulps:.2f} ulp")
+    assert ulps <= 2.0
+
+
+def test_sqrt_product_where_the_product_overflows_or_underflows():
+    x, y = np.meshgrid(EXTREMES, EXTREMES)
+    got = _kernels.sqrt_product(x, y)
+    with mp.workdps(50):
+        ref = np.array(
+            [float(mp.sqrt(mp.mpf(a) * mp.mpf(b))) for a, b in zip(x.flat, y.flat, strict=True)]
+        ).reshape(x.shape)
+    ulps = _rel_ulp(got, ref)
+    print(f"sqrt_product worst error {ulps:.2f} ulp")
+    assert ulps <= 2.0
+
+
+def test_infinities_give_the_limit_not_nan():
+    assert _kernels.hypot(np.inf, np.inf) == np.inf
+    assert _kernels.hypot(0.0, 0.0) == 0.0
+    assert _kernels.sqrt_product(np.inf, 2.0) == np.inf
+
+
+@pytest.mark.parametrize("shape", [(), (5,), (3, 4), (2, 3, 7)])
+def test_blockwise_matches_one_call_across_block_edges(shape):
+    rng = np.random.default_rng(7)
+    b = np.exp(rng.uniform(-5, 5, shape))
+    d = np.full(shape[-1:] if shape else (), 3)
+    whole = qcrystal.debye_integral(d, b)
+    # A block of 5 points puts block edges everywhere in these shapes.
+    blocked = _kernels.blockwise(lambda dd, bb: qcrystal.debye_integral(dd, bb), d, b, block=5)
+    assert blocked.shape == np.broadcast_shapes(np.shape(d), np.shape(b))
+    np.testing.assert_array_equal(blocked, whole)
+
+
+def _lazy(x, chunks=7):
+    return da.from_array(np.asarray(x, dtype=float), chunks=chunks)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("lattice_frequency", (np.logspace(-3, 3, 20), 2.0)),
+        ("effective_frequency", (np.logspace(-3, 3, 20), np.logspace(3, -3, 20))),
+        ("debye_integral", (3, np.logspace(-6, 4, 20))),
+        ("lindemann_ratio", (40.0, 1.0, np.logspace(-3, 3, 20), 3)),
+        ("melting_temperature", (np.logspace(1.3, 6, 20), 1.0, 3)),
+    ],
+)
+def test_dask_arrays_stay_lazy_and_agree_with_numpy(name, args):
+    fn = getattr(qcrystal, name)
+    lazy_args = [_lazy(a) if np.ndim(a) else a for a in args]
+    out = fn(*lazy_args)
+    assert isinstance(out, da.Array), f"{name} computed its dask input eagerly"
+    np.testing.assert_allclose(out.compute(), fn(*args), rtol=4 * ULP, atol=0)
+
+
+def test_dask_input_with_a_bad_value_is_still_refused():
+    with pytest.raises(ValueError, match="b must be > 0"):
+        qcrystal.debye_integral(3, _lazy([1.0, -2.0, 3.0]))
