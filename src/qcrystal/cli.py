@@ -1,4 +1,5 @@
-"""The ``qcrystal`` command line: ``verify`` the paper, ``derive`` one equation, ``codegen``."""
+"""The ``qcrystal`` command line: ``verify`` the paper, ``derive`` one equation, ``codegen``,
+``accuracy`` of the paper's approximations against exact bands."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ _EPILOG = """examples:
   qcrystal verify --report report.md    Markdown report with LaTeX
   qcrystal derive 38                    the steps from the Gaussian ansatz to ε = √(ω² + Ω²)
   qcrystal derive 49 --latex
+  qcrystal accuracy --plot accuracy.png Gaussian ansatz vs exact bands, depths 1 to 50
 """
 
 
@@ -66,7 +68,81 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="regenerate in memory; exit 1 with a unified diff if stale",
     )
+    a = sub.add_parser(
+        "accuracy",
+        help="the paper's Gaussian and harmonic approximations against exact bands",
+        description="For the 1D lattice U sin²(k₀x) at each depth s = U/E_R, compare the "
+        "tunneling J, the oscillation frequency and the onsite overlap ∫w⁴ of the Gaussian "
+        "ansatz (harmonic width as in the paper, and variational) and of the deep-lattice "
+        "asymptotic formula with the exact band structure; print the ratios to exact and "
+        "the depth from which each is within the tolerance.",
+        epilog="examples:\n  qcrystal accuracy\n  qcrystal accuracy --depths 4 8 16 32 "
+        "--json\n  qcrystal accuracy --csv acc.csv --plot acc.svg",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    a.add_argument(
+        "--depths",
+        nargs="+",
+        type=_depth,
+        metavar="S",
+        help="lattice depths U/E_R in (0, 1e4] (default: 1 2 3 5 7 10 15 20 30 40 50)",
+    )
+    a.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    a.add_argument("--csv", type=Path, metavar="PATH", help="also write the table as CSV")
+    a.add_argument("--plot", type=Path, metavar="PATH", help="also write the figure (.png/.svg)")
+    a.add_argument(
+        "--tolerance", type=float, default=0.1, help="relative band around exact (default 0.1)"
+    )
+    a.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return p
+
+
+def _depth(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 1e4:
+        raise argparse.ArgumentTypeError(f"depth must be in (0, 1e4] (got {text})")
+    return value
+
+
+def _cmd_accuracy(args: argparse.Namespace) -> int:
+    import json
+
+    from qcrystal import accuracy
+
+    if args.plot and args.plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+        print(
+            f"qcrystal accuracy: --plot needs .png, .svg or .pdf (got {args.plot})", file=sys.stderr
+        )
+        return 2
+    if not 0 < args.tolerance < 1:
+        print(
+            f"qcrystal accuracy: --tolerance must be in (0, 1) (got {args.tolerance})",
+            file=sys.stderr,
+        )
+        return 2
+
+    def show(i: int, n: int) -> None:
+        print(f"\r  depth {i}/{n} ", end="", file=sys.stderr, flush=True)
+
+    quiet = args.quiet or args.json or not sys.stderr.isatty()
+    rows = accuracy.accuracy_table(args.depths or accuracy.DEFAULT_DEPTHS, None if quiet else show)
+    if not quiet:
+        print("\r" + " " * 30 + "\r", end="", file=sys.stderr)
+    if args.csv:
+        args.csv.write_text(accuracy.to_csv(rows), encoding="utf-8")
+    if args.plot:
+        accuracy.plot(rows, args.plot)
+    if args.json:
+        print(json.dumps(accuracy.to_records(rows, args.tolerance), indent=2))
+    else:
+        print(accuracy.to_text(rows, args.tolerance))
+        for what, path in (("CSV", args.csv), ("figure", args.plot)):
+            if path:
+                print(f"{what} written to {path}")
+    return 0
 
 
 def _progress(n: int, total: int, eq_id: str) -> None:
@@ -142,7 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    handler = {"verify": _cmd_verify, "derive": _cmd_derive, "codegen": _cmd_codegen}[args.command]
+    handler = {
+        "verify": _cmd_verify,
+        "derive": _cmd_derive,
+        "codegen": _cmd_codegen,
+        "accuracy": _cmd_accuracy,
+    }[args.command]
     return handler(args)
 
 

@@ -1,0 +1,189 @@
+"""Exact bands, hopping and Wannier functions of U sin²(k₀x), and the approximation trends.
+
+The references are independent of the plane-wave solver: Mathieu characteristic values
+(scipy.special, a continued-fraction method), adaptive quadrature (scipy.integrate.quad)
+of the Wannier integrals, the symbolic stationarity condition of the Gaussian energy, and
+the known deep-lattice asymptotics. Energies in E_R, lengths in 1/k₀, a = π.
+"""
+
+import json
+import subprocess
+import sys
+
+import mpmath as mp
+import numpy as np
+import pytest
+import sympy as sp
+from scipy.special import mathieu_a, mathieu_b
+
+from qcrystal import accuracy, band_structure
+
+DEPTHS = [0.5, 1.0, 5.0, 10.0, 20.0, 50.0, 100.0]
+
+
+@pytest.mark.parametrize("s", DEPTHS)
+def test_band_edges_are_mathieu_characteristic_values(s):
+    # −ψ'' + s sin²x ψ = Eψ is Mathieu's equation with a = E − s/2, q = s/4 (x shifted by
+    # π/2): π-periodic solutions (q = 0) have a_0, b_2; π-antiperiodic (zone edge) b_1, a_1.
+    e = band_structure.band_energies(s, [0.0, 1.0], bands=2)
+    qm = s / 4
+    expected = (
+        np.array(
+            [
+                [mathieu_a(0, qm), mathieu_b(2, qm)],
+                [mathieu_b(1, qm), mathieu_a(1, qm)],
+            ]
+        )
+        + s / 2
+    )
+    np.testing.assert_allclose(e, expected, rtol=1e-10, atol=1e-10)
+
+
+def test_free_particle_limit():
+    q = np.linspace(-1, 1, 9)
+    np.testing.assert_allclose(band_structure.band_energies(0.0, q)[:, 0], q**2, atol=1e-14)
+
+
+@pytest.mark.parametrize("s", [1.0, 50.0, 1000.0])
+def test_plane_wave_truncation_converged(s):
+    q = np.linspace(-1, 1, 7)
+    n = band_structure.plane_waves(s, bands=2)
+    base = band_structure.band_energies(s, q, bands=2)
+    more = band_structure.band_energies(s, q, bands=2, n_pw=n + 10)
+    np.testing.assert_allclose(base, more, rtol=1e-13)
+    # Negative control: a basis that is too small is visibly wrong at depth.
+    if s >= 50:
+        few = band_structure.band_energies(s, q, bands=2, n_pw=2)
+        assert np.max(np.abs(few - base) / base) > 1e-6
+
+
+@pytest.mark.parametrize("s", [2.0, 10.0, 40.0])
+def test_hopping_fourier_coefficients_sum_to_the_mathieu_bandwidth(s):
+    # E(1) − E(0) = 4 Σ_{n odd} J_n: the odd coefficients must add up to the width b₁ − a₀.
+    # Eigenvalues are good to a few ulp of the band energy (≈ s/2), not of the narrow width,
+    # so the bound is absolute on that scale: 1e-13 (s/2 + 1) is ~100 ulp.
+    width = mathieu_b(1, s / 4) - mathieu_a(0, s / 4)
+    odd = sum(float(band_structure.exact_hopping(s, n)) for n in range(1, 40, 2))
+    assert abs(4 * odd - width) <= 1e-13 * (s / 2 + 1)
+    # and J₁ alone is the bandwidth/4 shortcut only up to J₃, which is small but not zero
+    j1, j3 = (float(band_structure.exact_hopping(s, n)) for n in (1, 3))
+    assert 0 < abs(j3) < 0.1 * j1
+
+
+def test_asymptotic_formula_approaches_exact_from_above():
+    # (4/√π) s^(3/4) e^(−2√s) is the leading term; the next is O(1/√s), so (ratio − 1)·√s
+    # should settle to a constant while the ratio falls to 1 from above.
+    s = np.array([5.0, 10.0, 20.0, 50.0, 100.0, 200.0])
+    ratio = accuracy.asymptotic_hopping(s) / band_structure.exact_hopping(s)
+    assert np.all(ratio > 1) and np.all(np.diff(ratio) < 0)
+    scaled = (ratio - 1) * np.sqrt(s)
+    assert abs(scaled[-1] / scaled[-2] - 1) < 0.1  # constant to 10 % between s = 100 and 200
+
+
+def test_gaussian_hopping_falls_further_below_exact_as_the_lattice_deepens():
+    s = np.array([1.0, 3.0, 10.0, 30.0, 50.0])
+    ratio = accuracy.gaussian_hopping_1d(s) / band_structure.exact_hopping(s)
+    assert np.all(ratio < 1) and np.all(np.diff(ratio) < 0)
+
+
+@pytest.mark.parametrize("s", [1.0, 10.0, 50.0])
+def test_wannier_function_is_normalised_orthogonal_and_even(s):
+    x = np.linspace(-30 * np.pi, 30 * np.pi, 60 * 64 + 1)
+    w = band_structure.wannier_function(s, x)
+    shifted = band_structure.wannier_function(s, x - np.pi)
+    dx = x[1] - x[0]
+    assert abs(np.sum(w * w) * dx - 1) < 1e-12
+    assert abs(np.sum(w * shifted) * dx) < 1e-12
+    np.testing.assert_allclose(w, w[::-1], atol=1e-14)
+
+
+@pytest.mark.parametrize("s", [1.0, 10.0, 50.0])
+def test_onsite_overlap_against_gauss_legendre(s):
+    # A different rule from the library's trapezoid: 80-point Gauss–Legendre on each site
+    # over ±10 sites (w⁴ is below 1e-25 beyond at s ≥ 1).
+    nodes, weights = np.polynomial.legendre.leggauss(80)
+    total = 0.0
+    for k in range(-10, 11):
+        x = k * np.pi + 0.5 * np.pi * nodes
+        total += 0.5 * np.pi * np.sum(weights * band_structure.wannier_function(s, x) ** 4)
+    assert abs(float(band_structure.wannier_overlap(s)) / total - 1) < 1e-10
+
+
+def test_gaussian_overlap_against_quadrature():
+    s = 10.0
+    lam = 2.0 / (2.0 * np.sqrt(s))  # (k₀l)² for ε = ω = 2√s E_R, m = 1/2
+    with mp.workdps(30):
+        lw = mp.sqrt(lam)
+        ref = mp.quad(
+            lambda x: (mp.exp(-(x**2) / (2 * lw**2)) / mp.sqrt(mp.sqrt(mp.pi) * lw)) ** 4,
+            [-mp.inf, mp.inf],
+        )
+    assert abs(float(accuracy.gaussian_overlap(s)) / float(ref) - 1) < 1e-14
+
+
+@pytest.mark.parametrize("s", [accuracy.VARIATIONAL_MIN_DEPTH + 0.01, 3.0, 10.0, 100.0, 1e4])
+def test_variational_width_is_stationary_for_the_symbolic_energy(s):
+    condition, s_sym, lam = accuracy._variational_condition()
+    root = float(accuracy.variational_width(s))
+    assert 0 < root <= 2
+    with mp.workdps(30):
+        value = sp.N(condition.subs({s_sym: s, lam: root}), 30)
+        scale = sp.N(condition.subs({s_sym: s, lam: root * (1 + 1e-6)}), 30)
+    # A zero at the float root: the residual is far below the change a 1e-6 shift makes.
+    assert abs(float(value)) < 1e-7 * abs(float(scale))
+
+
+def test_symbolic_stationarity_is_s_equals_exp_lambda_over_lambda_squared():
+    condition, s_sym, lam = accuracy._variational_condition()
+    ratio = sp.simplify(condition / (s_sym * lam**2 * sp.exp(-lam) - 1))
+    assert not ratio.has(s_sym) and ratio.is_positive  # a positive factor, no other root
+
+
+def test_variational_width_refuses_shallow_lattices():
+    with pytest.raises(ValueError, match="e²/4"):
+        accuracy.variational_width(1.0)
+
+
+def test_frequency_ratios_tend_to_one_in_deep_lattices():
+    rows = accuracy.accuracy_table([10.0, 50.0, 200.0])
+    harm = [r.ratios()["freq harmonic/exact"] for r in rows]
+    assert harm[0] > harm[1] > harm[2] > 1  # harmonic overestimates, less so deeper
+    assert abs(rows[-1].ratios()["freq var/exact"] - 1) < 0.01
+
+
+def test_bad_depths_are_clear_errors():
+    with pytest.raises(ValueError, match="lattice depth"):
+        band_structure.band_energies(-1.0, 0.0)
+    with pytest.raises(ValueError, match="bands must be"):
+        band_structure.band_energies(1.0, 0.0, bands=0)
+    with pytest.raises(ValueError, match="depths must be"):
+        accuracy.accuracy_table([0.0, 5.0])
+
+
+def test_cli_accuracy_json_csv_and_figure(tmp_path):
+    png, csv = tmp_path / "acc.png", tmp_path / "acc.csv"
+    cmd = [sys.executable, "-m", "qcrystal.cli", "accuracy", "--depths", "5", "20", "50"]
+    out = subprocess.run(
+        [*cmd, "--json", "--plot", str(png), "--csv", str(csv)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(out.stdout)
+    assert [r["s"] for r in data["rows"]] == [5.0, 20.0, 50.0]
+    assert data["within_from_depth"]["J gauss/exact"] is None  # never within 10 %
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert csv.read_text().splitlines()[0].startswith("s,J_exact")
+    text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    assert "within ±10% of exact from depth" in text
+    bad = subprocess.run([*cmd[:4], "--depths", "-3"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "depth must be in (0, 1e4]" in bad.stderr
+
+
+def test_verify_report_cites_the_measured_accuracy_where_the_paper_approximates():
+    from qcrystal import verify
+
+    report = verify.to_markdown(verify.run(["J_ij", "34"]))
+    rows = accuracy.accuracy_table([10.0])
+    expected = f"{rows[0].ratios()['J gauss/exact']:.3g} at s = 10"
+    assert "Approximation check" in report and expected in report
