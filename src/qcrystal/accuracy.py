@@ -128,7 +128,7 @@ def asymptotic_hopping(s: ArrayLike) -> NDArray[np.float64]:
 def exact_frequency(s: ArrayLike) -> NDArray[np.float64]:
     """ε/E_R: mean energy of band 1 minus that of band 0 (their Wannier onsite energies)."""
     s_arr = np.asarray(s, dtype=np.float64)
-    q = -1.0 + 2.0 * np.arange(128) / 128
+    q = band_structure.zone()
     out = np.empty(s_arr.shape)
     for idx, depth in np.ndenumerate(s_arr):
         e = band_structure.band_energies(float(depth), q, bands=2)

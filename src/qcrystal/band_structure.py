@@ -26,6 +26,7 @@ __all__ = [
     "plane_waves",
     "wannier_function",
     "wannier_overlap",
+    "zone",
 ]
 
 _Q_POINTS = 128  # Brillouin-zone samples for the Fourier coefficients of a band
@@ -107,7 +108,7 @@ def band_energies(
     return energies.reshape((*q.shape, bands))
 
 
-def _zone(points: int = _Q_POINTS) -> NDArray[np.float64]:
+def zone(points: int = _Q_POINTS) -> NDArray[np.float64]:
     """Uniform quasimomenta over the zone [−1, 1), the grid of a ring of ``points`` sites."""
     return -1.0 + 2.0 * np.arange(points) / points
 
@@ -124,7 +125,7 @@ def exact_hopping(s: ArrayLike, n: int = 1, band: int = 0) -> NDArray[np.float64
     s_arr = _check_depth(s)
     if not isinstance(n, int | np.integer) or not 1 <= n < _Q_POINTS // 2:
         raise ValueError(f"n must be an integer in 1..{_Q_POINTS // 2 - 1} (got {n!r})")
-    q = _zone()
+    q = zone()
     out = np.empty(s_arr.shape)
     for idx, depth in np.ndenumerate(s_arr):
         energy = _solve(float(depth), q, band + 1)[0][:, band]
@@ -140,7 +141,7 @@ def _wannier_coefficients(s: float, points: int, band: int = 0):
     gauge gives Kohn's real, symmetric, exponentially localized Wannier function, which in
     1D is the maximally localized one.
     """
-    q = _zone(points)
+    q = zone(points)
     _, vectors, n_pw = _solve(s, q, band + 1)
     c = vectors[:, :, band]
     j = np.arange(-n_pw, n_pw + 1)
