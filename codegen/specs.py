@@ -153,9 +153,9 @@ TAYLOR_TERMS = 90  # of f(t) in I₃ = 1/b + b f(b²): (1/π²)^90 leaves nothin
 # Chebyshev economization: the lowest degree whose fit error is below these bounds. f is
 # about 0.11 and Li₂(z)/z about 1, so both bounds sit a decade under float64 rounding.
 SMALL_B_TOL = 2e-18
+LI2_TOL = 2e-17
 # Above b = Z_CLAMP, z = e^(−2b) < 2e-35 is dropped against I₃ ≥ 1/2 (it would need 1e-17).
 Z_CLAMP = 40.0
-LI2_TOL = 2e-17
 # Safeguarded Newton from the branch asymptote: converged to the last bit after 5 steps on
 # tests/test_phonons_numeric.py's points (T_D/E_K from 18.5 to 1e8); one more for margin.
 NEWTON_STEPS = 6
@@ -185,8 +185,10 @@ def debye_constants() -> dict[str, object]:
         if check.coeff(b, 2 * n - 1) != coeffs[n - 1]:
             raise RuntimeError(f"series coefficient {n} of I_3 disagrees with the derivation")
     small_b, small_err = _chebyshev(lambda t: _taylor(coeffs, t), SWITCH**2, SMALL_B_TOL)
+    with mpmath.workdps(50):
+        z_max = mpmath.exp(-2 * mpmath.mpf(SWITCH))
     li2, li2_err = _chebyshev(
-        lambda z: mpmath.polylog(2, z) / z if z else mpmath.mpf(1), mpmath.exp(-2 * SWITCH), LI2_TOL
+        lambda z: mpmath.polylog(2, z) / z if z else mpmath.mpf(1), z_max, LI2_TOL
     )
     degree = len(small_b) - 1
     # d/db [b f(b²)] = Σ c_k (2k + 1) t^k for f = Σ c_k t^k (coefficients highest first).
@@ -214,7 +216,7 @@ def _taylor(coeffs: list[sp.Rational], t: mpmath.mpf) -> mpmath.mpf:
         return mpmath.fsum(mpmath.mpf(c.p) / c.q * t**k for k, c in enumerate(coeffs))
 
 
-def _chebyshev(fn, upper: float, tol: float) -> tuple[list[mpmath.mpf], mpmath.mpf]:
+def _chebyshev(fn, upper: mpmath.mpf, tol: float) -> tuple[list[mpmath.mpf], mpmath.mpf]:
     """The lowest-degree Chebyshev fit of ``fn`` on [0, upper] with error below ``tol``."""
     with mpmath.workdps(50):
         for n in range(4, 40):
