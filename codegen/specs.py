@@ -156,9 +156,10 @@ SMALL_B_TOL = 2e-18
 LI2_TOL = 2e-17
 # Above b = Z_CLAMP, z = e^(−2b) < 2e-35 is dropped against I₃ ≥ 1/2 (it would need 1e-17).
 Z_CLAMP = 40.0
-# Safeguarded Newton from the branch asymptote: converged to the last bit after 5 steps on
-# tests/test_phonons_numeric.py's points (T_D/E_K from 18.5 to 1e8); one more for margin.
-NEWTON_STEPS = 6
+# Safeguarded Newton: three steps in ln b from the branch asymptote, then one in b itself.
+# Against mpmath root-finding on 40 T_D/E_K from 18.5 to 1e12: 4 steps give ≤ 1 ulp from
+# T_D/E_K = 30 on (18 ulp at 18.5, where R − 1/2 itself is ill-conditioned); 3 give 1e6 ulp.
+NEWTON_STEPS = 4
 
 
 def _f64(value: sp.Expr) -> str:
