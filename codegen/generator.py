@@ -31,7 +31,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "module.py.j2"
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "src" / "qcrystal"
 # Functions of qcrystal._kernels that printed code may call; as_result closes every body.
-_KERNELS = ("as_result", "hypot", "sqrt_product")
+_KERNELS = ("as_result", "exp_neg_sum_of_products", "hypot", "sqrt_product")
 
 
 def _environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
@@ -58,13 +58,20 @@ def _function_context(f: Function) -> dict:
     pieces = f.build()
     if f.reduce_last_axis:
         _prove_stable(pieces["bracket_stable"], pieces["bracket"], f.name)
-        lines, (expo, bracket) = cse_lines([pieces["exponent"], pieces["bracket_stable"]], names)
+        decay = _compensated_decay(pieces["exponent"], names)
+        if decay is None:  # not a monomial: the plain float64 exponent
+            lines, (expo, bracket) = cse_lines(
+                [pieces["exponent"], pieces["bracket_stable"]], names
+            )
+            lines.append(f"decay = np.exp(-np.sum({expo}, axis=-1))")
+        else:
+            lines, (bracket,) = cse_lines([pieces["bracket_stable"]], names)
+            lines.append(decay)
         body = [
             "m = m[..., np.newaxis]  # the mass has no direction axis",
             *lines,
-            f"exponent = {expo}",
             f"bracket = {bracket}",
-            "return -np.exp(-np.sum(exponent, axis=-1)) * np.sum(bracket, axis=-1)",
+            "return -decay * np.sum(bracket, axis=-1)",
         ]
         exprs = [pieces["exponent"], pieces["bracket_stable"]]
     else:
@@ -85,6 +92,24 @@ def _function_context(f: Function) -> dict:
         ],
         "_inputs": [sp.srepr(e) for e in exprs],
     }
+
+
+def _compensated_decay(exponent: sp.Expr, names: dict[sp.Symbol, str]) -> str | None:
+    """exp(−Σ c·∏ symbols) through the double-double kernel, when the exponent is such a monomial.
+
+    A float64 exponent x costs x ulp in exp(−x); the kernel carries it exactly. Needs a
+    power-of-two coefficient (an exact scaling) and symbols to positive integer powers.
+    """
+    coeff, rest = exponent.as_coeff_Mul()
+    if not coeff.is_Rational or coeff <= 0 or sp.log(coeff, 2).is_integer is not True:
+        return None
+    factors = []
+    for term in sp.Mul.make_args(rest):
+        base, power = term.as_base_exp()
+        if not (base.is_Symbol and power.is_Integer and power > 0):
+            return None
+        factors += [names[base]] * int(power)
+    return f"decay = exp_neg_sum_of_products({float(coeff)!r}, {', '.join(factors)})"
 
 
 def _digest(template_text: str, contexts: list[dict]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from qcrystal._kernels import as_result, hypot, sqrt_product
+from qcrystal._kernels import as_result, exp_neg_sum_of_products, hypot, sqrt_product
 from qcrystal._validate import as_float
 
 __all__ = [
@@ -102,6 +102,8 @@ def gaussian_hopping(
     -----
     1 − cos(k₀r)e^(−q), q = k₀²/(mε), is evaluated as −expm1(−q) + 2e^(−q)sin²(k₀r/2) to
     avoid cancellation.
+    The Gaussian exponent Σ mεr²/4 is carried in double-double, so exp(−x) keeps its ~1 ulp
+    even at x ~ 700, where a float64 exponent would cost x ulp.
     Generated from derivation (J_ij).
     """
     r = as_float("r", r, "real")
@@ -110,10 +112,9 @@ def gaussian_hopping(
     k0 = as_float("k0", k0, "positive")
     m = as_float("m", m, "positive")
     m = m[..., np.newaxis]  # the mass has no direction axis
-    t0 = eps * m * r**2
-    t1 = -(k0**2) / (eps * m)
-    exponent = (0.25) * t0
-    bracket = (0.5) * U * (2 * np.exp(t1) * np.sin((0.5) * k0 * r) ** 2 - np.expm1(t1)) + (
+    t0 = -(k0**2) / (eps * m)
+    decay = exp_neg_sum_of_products(0.25, eps, m, r, r)
+    bracket = (0.5) * U * (2 * np.exp(t0) * np.sin((0.5) * k0 * r) ** 2 - np.expm1(t0)) + (
         0.125
-    ) * eps * (2 - t0)
-    return -np.exp(-np.sum(exponent, axis=-1)) * np.sum(bracket, axis=-1)
+    ) * eps * (-eps * m * r**2 + 2)
+    return -decay * np.sum(bracket, axis=-1)
