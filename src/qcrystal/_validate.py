@@ -16,22 +16,26 @@ def as_float(name: str, value: ArrayLike, domain: str) -> NDArray[np.float64]:
     """``value`` as a float64 array, or a ValueError naming ``name`` and the allowed range.
 
     NaN is never allowed; ±inf only where the domain admits it (``positive`` and
-    ``nonnegative`` admit +inf). The check is one pass over the array (a NaN fails every
-    comparison); the slower diagnosis runs only on the error path. A duck array (dask)
+    ``nonnegative`` admit +inf). The check is one reduction over the array (two for
+    ``real``); the slower diagnosis runs only on the error path. A duck array (dask)
     stays lazy: one reduction checks it (computing it once) and it is returned as it is.
     """
+    if domain not in _ALLOWED:
+        raise ValueError(f"unknown domain {domain!r} for {name}")
     if is_duck_array(value):
         arr = value.astype(np.float64)
     else:
         arr = np.asarray(value, dtype=np.float64)
-    if domain == "positive":
-        good = bool((arr > 0).all())
+    # Reductions rather than elementwise comparisons: no temporary array, and a NaN
+    # anywhere makes min/max NaN, which fails every comparison.
+    if arr.size == 0:
+        good = True
+    elif domain == "positive":
+        good = bool(arr.min() > 0)
     elif domain == "nonnegative":
-        good = bool((arr >= 0).all())
-    elif domain == "real":
-        good = bool(np.isfinite(arr).all())
-    else:
-        raise ValueError(f"unknown domain {domain!r} for {name}")
+        good = bool(arr.min() >= 0)
+    else:  # "real"
+        good = bool(np.isfinite(arr.min()) and np.isfinite(arr.max()))
     if good:
         return arr
     allowed = _ALLOWED[domain]
