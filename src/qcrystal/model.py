@@ -1,0 +1,425 @@
+"""A model file (TOML): interaction, lattice and parameters, to every quantity of the paper.
+
+::
+
+    [model]
+    name = "dipolar atoms"      # optional
+    mass = 1.0                  # m
+    filling = 1.0               # ν, atoms per site
+
+    [lattice]
+    kind = "cubic"              # chain | square | cubic
+    wavelength = 2.0            # λ_α (one number, or one per direction); a_α = λ_α/2
+    depth = 20.0                # U_α of (2), one number or one per direction
+    temperature = 0.0           # T, for r₀/a
+
+    [interaction]
+    kind = "dipolar"            # see qcrystal.interactions
+    C_dd = 0.5
+    direction = [0, 0, 1]
+
+Units: ħ = k_B = 1 and one unit of length and one of mass of the user's choosing; energies
+are then in ħ²/(m_unit·length_unit²). Numbers only: a string where a number belongs, an
+unknown key, a missing key or an unphysical value (mass ≤ 0, spacing ≤ 0, d outside 1–3)
+is a :class:`ModelError` naming the file, the key and, where TOML knows it, the line.
+Nothing is defaulted silently: the optional keys and their defaults are listed above.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import sympy as sp
+
+from qcrystal import interactions, safe_expr
+from qcrystal.lattice_sums import KINDS as LATTICE_KINDS
+from qcrystal.lattice_sums import Lattice, LatticeSumError, SumResult, lattice_sum
+
+__all__ = ["Model", "ModelError", "Quantity", "load", "loads", "quantities"]
+
+_SECTIONS = {
+    "model": {"name": str, "mass": float, "filling": float},
+    "lattice": {"kind": str, "wavelength": "vector", "depth": "vector", "temperature": float},
+    "interaction": None,  # checked by qcrystal.interactions
+}
+_REQUIRED = {"model": {"mass"}, "lattice": {"kind", "wavelength", "depth"}, "interaction": {"kind"}}
+_DEFAULTS = {"model": {"name": "", "filling": 1.0}, "lattice": {"temperature": 0.0}}
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Model:
+    source: str
+    name: str
+    mass: float
+    filling: float
+    kind: str
+    wavelength: tuple[float, ...]
+    depth: tuple[float, ...]
+    temperature: float
+    interaction: interactions.Interaction
+    raw: dict = field(repr=False, default_factory=dict)
+
+    @property
+    def d(self) -> int:
+        return LATTICE_KINDS[self.kind]
+
+    @property
+    def spacing(self) -> tuple[float, ...]:
+        return tuple(lam / 2 for lam in self.wavelength)
+
+
+def load(path: str | Path, overrides: dict[str, object] | None = None) -> Model:
+    """Read and check a model file; ``overrides`` maps "section.key" to a value (--set)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read the model file ({exc.strerror})") from None
+    return loads(text, str(path), overrides)
+
+
+def loads(text: str, source: str = "<model>", overrides: dict | None = None) -> Model:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ModelError(f"{source}: not valid TOML: {exc}") from None
+    for dotted, value in (overrides or {}).items():
+        section, _, key = dotted.partition(".")
+        if not key or section not in _SECTIONS:
+            raise ModelError(
+                f"--set {dotted}: name a key as section.key, section one of {', '.join(_SECTIONS)}"
+            )
+        data.setdefault(section, {})[key] = value
+    return _check(data, source, text)
+
+
+def _line_of(text: str, section: str, key: str | None = None) -> str:
+    """' (line N)' for the key in its section, found by reading the text (not evaluating)."""
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            current = stripped.strip("[]").strip()
+            if key is None and current == section:
+                return f" (line {number})"
+        elif current == section and key and stripped.split("=", 1)[0].strip() == key:
+            return f" (line {number})"
+    return ""
+
+
+def _check(data: dict, source: str, text: str) -> Model:
+    for section in data:
+        if section not in _SECTIONS:
+            raise ModelError(
+                f"{source}: unknown section [{section}]{_line_of(text, section)}; "
+                f"allowed: {', '.join(f'[{s}]' for s in _SECTIONS)}"
+            )
+    values: dict[str, dict] = {}
+    for section, schema in _SECTIONS.items():
+        table = data.get(section)
+        if not isinstance(table, dict):
+            raise ModelError(f"{source}: missing section [{section}]")
+        missing = _REQUIRED[section] - set(table)
+        if missing:
+            raise ModelError(
+                f"{source}: [{section}] is missing {', '.join(sorted(missing))}"
+                f"{_line_of(text, section)}"
+            )
+        if schema is None:
+            continue
+        values[section] = dict(_DEFAULTS.get(section, {}))
+        for key, value in table.items():
+            where = f"{source}: [{section}] {key}{_line_of(text, section, key)}"
+            if key not in schema:
+                raise ModelError(f"{where}: unknown key; allowed: {', '.join(schema)}")
+            values[section][key] = _typed(value, schema[key], where)
+    m, lat = values["model"], values["lattice"]
+    where = f"{source}: [lattice] kind"
+    if lat["kind"] not in LATTICE_KINDS:
+        raise ModelError(f"{where}: '{lat['kind']}' is not one of {', '.join(LATTICE_KINDS)}")
+    d = LATTICE_KINDS[lat["kind"]]
+    wavelength = _per_direction(lat["wavelength"], d, f"{source}: [lattice] wavelength")
+    depth = _per_direction(lat["depth"], d, f"{source}: [lattice] depth")
+    _require(m["mass"] > 0, f"{source}: [model] mass must be > 0 (got {m['mass']!r})")
+    _require(m["filling"] > 0, f"{source}: [model] filling must be > 0 (got {m['filling']!r})")
+    _require(
+        all(w > 0 for w in wavelength),
+        f"{source}: [lattice] wavelength must be > 0 (got {list(wavelength)})",
+    )
+    _require(
+        all(u >= 0 for u in depth), f"{source}: [lattice] depth must be >= 0 (got {list(depth)})"
+    )
+    _require(
+        lat["temperature"] >= 0,
+        f"{source}: [lattice] temperature must be >= 0 (got {lat['temperature']!r})",
+    )
+    inter = dict(data["interaction"])
+    kind = inter.pop("kind")
+    try:
+        interaction = interactions.make(
+            str(kind), inter, source=source, line=_line_number(text, "interaction", "expression")
+        )
+    except safe_expr.ExpressionError as exc:
+        raise ModelError(str(exc)) from None
+    except ValueError as exc:
+        raise ModelError(f"{source}: [interaction]{_line_of(text, 'interaction')}: {exc}") from None
+    return Model(
+        source, m["name"], m["mass"], m["filling"], lat["kind"], wavelength, depth,
+        lat["temperature"], interaction, data,
+    )  # fmt: skip
+
+
+def _line_number(text: str, section: str, key: str) -> int:
+    found = _line_of(text, section, key)
+    return int(found.split()[-1].rstrip(")")) if found else 1
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise ModelError(message)
+
+
+def _typed(value: object, kind: object, where: str) -> object:
+    if kind is str:
+        if not isinstance(value, str):
+            raise ModelError(f"{where}: must be text (got {type(value).__name__} {value!r})")
+        return value
+    if kind is float:
+        return _number(value, where)
+    # "vector": one number, or a list of numbers (one per direction)
+    if isinstance(value, list):
+        return tuple(_number(v, where) for v in value)
+    return _number(value, where)
+
+
+def _number(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ModelError(f"{where}: must be a number (got {type(value).__name__} {value!r})")
+    if not math.isfinite(value):
+        raise ModelError(f"{where}: must be finite (got {value!r})")
+    return float(value)
+
+
+def _per_direction(value: object, d: int, where: str) -> tuple[float, ...]:
+    if isinstance(value, tuple):
+        if len(value) != d:
+            raise ModelError(f"{where}: needs {d} values for this lattice (got {len(value)})")
+        return value
+    return (float(value),) * d
+
+
+# --------------------------------------------------------------------------------------
+# Quantities
+
+
+@dataclass(frozen=True)
+class Quantity:
+    symbol: str
+    value: float | tuple[float, ...]
+    unit: str
+    equation: str
+    note: str = ""
+
+
+def _sum(model: Model, expr: sp.Expr, what: str, power: float | None) -> SumResult:
+    xs = interactions.X
+    f = sp.lambdify(xs, expr, "numpy")
+    lattice = Lattice(model.spacing)
+    return lattice_sum(
+        f,
+        lattice,
+        power=power,
+        angular_mean_zero=model.interaction.angular_mean_zero,
+        what=what,
+    )
+
+
+def quantities(model: Model) -> list[Quantity]:
+    """ω_α, E_R, E_K, Ω_α, ε_α, l_α, nearest-neighbour J, u₀, D, c₀, T_D, r₀/a, T_melt."""
+    import qcrystal
+
+    d, m, nu = model.d, model.mass, model.filling
+    a = np.array(model.spacing)
+    k0 = 2 * np.pi / np.array(model.wavelength)
+    E_R = k0**2 / (2 * m)
+    U = np.array(model.depth)
+    omega = qcrystal.lattice_frequency(U, E_R)
+    out = [
+        Quantity("E_R", tuple(E_R), "energy", "(34)", "recoil energy k₀²/2m"),
+        Quantity("ω", tuple(omega), "energy", "(34)", "harmonic lattice frequency"),
+    ]
+    inter = model.interaction
+    notes: list[str] = []
+    xs = interactions.X
+    omega2_nn = np.zeros(d)
+    if inter.onsite_only:
+        omega2_int = np.zeros(d)
+        u0 = 0.0
+        notes.append("contact interaction: no intersite part, Ω = u₀ = D = 0")
+    else:
+        far = inter.far_power
+        omega2_int = np.empty(d)
+        neighbours = np.zeros((2 * d, 3))
+        for beta in range(d):
+            neighbours[2 * beta, beta], neighbours[2 * beta + 1, beta] = a[beta], -a[beta]
+        for alpha in range(d):
+            second = sp.diff(inter.phi, xs[alpha], 2)
+            curv = sp.lambdify(xs, second, "numpy")
+            omega2_nn[alpha] = 2 * nu / m * float(np.sum(curv(*neighbours.T)))
+            res = _sum(
+                model,
+                second,
+                f"Σ_j ∂²Φ/∂x_{alpha + 1}² (36)",
+                None if far is None else far + 2,
+            )
+            omega2_int[alpha] = 2 * nu / m * res.value
+            if res.note:
+                notes.append(res.note)
+        try:
+            res0 = _sum(model, inter.phi, "Σ_j Φ(r_j) (37)", far)
+            u0 = nu * res0.value
+            if res0.note:
+                notes.append(res0.note)
+        except LatticeSumError as exc:
+            u0 = math.nan
+            notes.append(f"u₀ not reported: {exc}")
+    eps2 = omega**2 + omega2_int
+    if np.any(eps2 <= 0):
+        raise ModelError(
+            f"{model.source}: ω² + Ω² = {eps2.tolist()} ≤ 0: the interaction pulls the lattice "
+            "apart faster than the optical lattice holds it; no localized state (38)"
+        )
+    eps = np.sqrt(eps2)
+    l_width = 1 / np.sqrt(m * eps)
+    out += [
+        Quantity("Ω²", tuple(omega2_int), "energy²", "(36)", "interaction curvature, 2ν/m Σ∂²Φ"),
+        Quantity("Ω²_nn", tuple(omega2_nn), "energy²", "(36)", "the same, nearest neighbours only"),
+        Quantity("ε", tuple(eps), "energy", "(38)", "effective frequency √(ω² + Ω²)"),
+        Quantity("l", tuple(l_width), "length", "(29)", "Gaussian width 1/√(mε)"),
+        Quantity("u₀", u0, "energy", "(37)", "ν Σ Φ(r_j)"),
+    ]
+    hop = []
+    for alpha in range(d):
+        r = np.zeros(d)
+        r[alpha] = a[alpha]
+        hop.append(float(qcrystal.gaussian_hopping(r, eps, U, k0, m)))
+    out.append(Quantity("J_nn", tuple(hop), "energy", "(7)", "nearest-neighbour J, Gaussian"))
+    E_K = 1 / (2 * m * a[0] ** 2)
+    out.append(Quantity("E_K", E_K, "energy", "(50)", "1/(2ma²), a = a₁"))
+    if len(set(model.spacing)) > 1:
+        notes.append("section 4 assumes one spacing a: phonon quantities use a = a₁")
+    D, d_note = _dynamic_parameter(model, l_width)
+    if d_note:
+        notes.append(d_note)
+    out.append(Quantity("D", D, "energy/length²", "(44)", "(ν²/d) ∇²U(a), U smeared by (29)"))
+    if D > 0:
+        c0 = a[0] * math.sqrt(nu * D / m)
+        T_D = float(qcrystal.debye_temperature(nu, D, m, d))
+        ratio = float(qcrystal.lindemann_ratio(T_D, E_K, model.temperature, d))
+        T_m = float(qcrystal.melting_temperature(T_D, E_K, d))
+    else:
+        c0, T_D, ratio, T_m = 0.0, 0.0, math.inf, 0.0
+        notes.append("D ≤ 0: no restoring force between sites, no phonons (T_D = 0, r₀/a = ∞)")
+    out += [
+        Quantity("c₀", c0, "energy·length", "(46)", "sound velocity a√(νD/m)"),
+        Quantity("T_D", T_D, "energy", "(49)", "Debye temperature (derived form)"),
+        Quantity("r₀/a", ratio, "1", "(47)", f"Lindemann ratio at T = {model.temperature:g}"),
+        Quantity("T_melt", T_m, "energy", "(47)", "r₀/a = 1/2; 0 if never localized"),
+    ]
+    return out + [Quantity("notes", 0.0, "", "", n) for n in notes]
+
+
+def _dynamic_parameter(model: Model, l_width: np.ndarray) -> tuple[float, str]:
+    """D = (ν²/d) Σ_α ∂²U/∂a_α² at the nearest neighbour a = (a₁, 0, 0), eq. (44).
+
+    U is Φ smeared by the two Gaussians (29): a Gaussian of variance l_α² per direction.
+    Exact (SymPy) for the Gaussian soft core; for every other kind by the gradient
+    expansion U = exp(Σ l_α²∂_α²/2) Φ to second order, which needs l ≪ a and is the only
+    finite choice where the smearing integral diverges (a core ~ r^(−q) with q ≥ d).
+    """
+    inter, d, nu = model.interaction, model.d, model.filling
+    if inter.onsite_only:
+        return 0.0, ""
+    xs = interactions.X[:d]
+    at = {x: 0.0 for x in interactions.X}
+    at[xs[0]] = model.spacing[0]
+    note = ""
+    if inter.kind == "gaussian":
+        smeared = _smeared_gaussian(inter, l_width)
+        curvature = sum(sp.diff(smeared, x, 2) for x in xs)
+        return nu**2 / d * float(curvature.subs(at)), ""
+    q = inter.near_power
+    if q is not None and q >= d:
+        note = (
+            f"U(a): smearing Φ ~ r^-{q:g} by the Gaussians diverges at r → 0 in d = {d}; "
+            "used instead the gradient expansion U ≈ Φ + (l²/2)∇²Φ + …, valid for l ≪ a"
+        )
+    else:
+        note = "U(a) by the gradient expansion U ≈ Φ + (l²/2)∇²Φ + ½((l²/2)∇²)²Φ (l ≪ a)"
+    profile = _radial_profile(inter, d)
+    if profile is not None and np.ptp(l_width) <= 1e-12 * l_width[0]:
+        # Isotropic Φ and width: the d-dimensional Laplacian of a radial function is
+        # f'' + (d − 1) f'/r, one variable instead of d (the Cartesian form is slow).
+        r = interactions.R
+
+        def lap(f: sp.Expr) -> sp.Expr:
+            return sp.diff(f, r, 2) + (d - 1) * sp.diff(f, r) / r
+
+        h = float(l_width[0]) ** 2 / 2
+        l1 = lap(profile)
+        l2 = lap(l1)
+        l3 = lap(l2)
+        value = float((l1 + h * l2 + h**2 / 2 * l3).subs(r, model.spacing[0]))
+        return nu**2 / d * value, note
+    lap = sum((l_width[i] ** 2 / 2) * sp.diff(inter.phi, xs[i], 2) for i in range(d))
+    lap2 = sum((l_width[i] ** 2 / 2) * sp.diff(lap, xs[i], 2) for i in range(d)) / 2
+    smeared = inter.phi + lap + lap2
+    curvature = sp.lambdify(interactions.X, sum(sp.diff(smeared, x, 2) for x in xs), "numpy")
+    return nu**2 / d * float(curvature(*(at[x] for x in interactions.X))), note
+
+
+def _radial_profile(inter: interactions.Interaction, d: int) -> sp.Expr | None:
+    """Φ on the d-dimensional lattice space as a function of r alone, if it is one.
+
+    Known for the isotropic kinds; otherwise (dipoles perpendicular to a square lattice,
+    say) found by restricting Φ to the lattice space and comparing it with its profile
+    along the first axis at a few fixed points.
+    """
+    if inter.profile is not None:
+        return inter.profile
+    xs, r = interactions.X, interactions.R
+    on_plane = inter.phi.subs({x: 0 for x in xs[d:]})
+    candidate = on_plane.subs({x: 0 for x in xs[1:d]}).subs(xs[0], r)
+    if candidate.free_symbols - {r}:
+        return None
+    f_plane = sp.lambdify(xs[:d], on_plane, "numpy")
+    f_radial = sp.lambdify(r, candidate, "numpy")
+    rng = np.random.default_rng(1)
+    pts = rng.uniform(0.3, 3.0, (6, d)) * rng.choice([-1, 1], (6, d))
+    with np.errstate(all="ignore"):
+        a = np.array([f_plane(*p) for p in pts], dtype=float)
+        b = np.array([f_radial(np.linalg.norm(p)) for p in pts], dtype=float)
+    ok = np.all(np.isfinite(a)) and np.allclose(a, b, rtol=1e-12, atol=0)
+    return candidate if ok else None
+
+
+def _smeared_gaussian(inter: interactions.Interaction, l_width: np.ndarray) -> sp.Expr:
+    """V₀ exp(−r²/2σ²) convolved with N(0, l_α²) per direction, integrated by SymPy."""
+    v0, sigma = inter.params["V0"], inter.params["sigma"]
+    s = sp.Symbol("s", real=True)
+    out = sp.Float(v0)
+    for i, li in enumerate(l_width):
+        x = interactions.X[i]
+        kernel = sp.exp(-(s**2) / (2 * sp.Float(li) ** 2)) / sp.sqrt(2 * sp.pi * sp.Float(li) ** 2)
+        out *= sp.integrate(
+            sp.exp(-((x + s) ** 2) / (2 * sp.Float(sigma) ** 2)) * kernel, (s, -sp.oo, sp.oo)
+        )
+    return sp.simplify(out)

@@ -1,0 +1,162 @@
+"""Plain mathematics from untrusted text, without ``eval``: model files and student steps.
+
+The text is parsed by Python's ``ast`` (which only builds a tree, it runs nothing) and the
+tree is translated node by node into SymPy. Only numbers, whitelisted names, whitelisted
+functions and the operators + − × / ** are accepted; everything else (attribute access,
+subscripts, keywords, lambdas, strings, comparisons, unknown names or functions) is an
+:class:`ExpressionError` that names the source, the line, the column and the token. No
+user text ever reaches ``eval``, ``exec``, ``sympify`` or ``parse_expr``.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Mapping
+
+import sympy as sp
+
+__all__ = ["FUNCTIONS", "ExpressionError", "parse"]
+
+# Function names a physicist writes, mapped to SymPy. Nothing else can be called.
+FUNCTIONS: dict[str, type[sp.Function] | object] = {
+    "sqrt": sp.sqrt,
+    "exp": sp.exp,
+    "log": sp.log,
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "tanh": sp.tanh,
+    "coth": sp.coth,
+    "atan": sp.atan,
+    "erf": sp.erf,
+    "erfc": sp.erfc,
+    "abs": sp.Abs,
+    "gamma": sp.gamma,
+}
+_CONSTANTS = {"pi": sp.pi, "E": sp.E}
+_MAX_LENGTH = 2000  # characters: a model's potential, or one step of a derivation
+_MAX_NODES = 400
+_MAX_POWER = 64  # |exponent| of a numeric power: 10**10**10 must not be computed
+
+
+class ExpressionError(ValueError):
+    """Bad expression text; ``str()`` reads ``source:line:column: message``."""
+
+    def __init__(self, message: str, source: str, line: int, column: int, token: str):
+        self.source, self.line, self.column, self.token = source, line, column, token
+        super().__init__(f"{source}:{line}:{column}: {message}")
+
+
+def parse(
+    text: str,
+    symbols: Mapping[str, sp.Symbol],
+    *,
+    source: str = "<expression>",
+    line: int = 1,
+) -> sp.Expr:
+    """``text`` as a SymPy expression in ``symbols`` (name → Symbol), or an ExpressionError.
+
+    ``line`` is the line of ``text`` in ``source`` (a model file), so errors point there.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(
+            f"expected an expression as text, got {type(text).__name__}", source, line, 1, ""
+        )
+    if len(text) > _MAX_LENGTH:
+        raise ExpressionError(
+            f"expression longer than {_MAX_LENGTH} characters", source, line, 1, text[:20]
+        )
+    if "\n" in text or "\r" in text:
+        raise ExpressionError("an expression is one line", source, line, 1, text[:20])
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        column = exc.offset or 1
+        token = text.strip()[column - 1 : column + 9] if exc.offset else ""
+        raise ExpressionError(f"syntax error: {exc.msg}", source, line, column, token) from None
+    nodes = sum(1 for _ in ast.walk(tree))
+    if nodes > _MAX_NODES:
+        raise ExpressionError(f"expression has more than {_MAX_NODES} parts", source, line, 1, "")
+    return _Translator(text.strip(), symbols, source, line).visit(tree.body)
+
+
+class _Translator:
+    def __init__(self, text: str, symbols: Mapping[str, sp.Symbol], source: str, line: int):
+        self.text, self.symbols, self.source, self.line = text, symbols, source, line
+
+    def fail(self, node: ast.AST, message: str) -> ExpressionError:
+        col = getattr(node, "col_offset", 0)
+        end = getattr(node, "end_col_offset", None) or col + 1
+        token = self.text[col:end]
+        return ExpressionError(message.format(token=token), self.source, self.line, col + 1, token)
+
+    def visit(self, node: ast.AST) -> sp.Expr:
+        method = getattr(self, f"visit_{type(node).__name__}", None)
+        if method is None:
+            raise self.fail(node, f"'{{token}}' is not plain mathematics ({type(node).__name__})")
+        return method(node)
+
+    def visit_Constant(self, node: ast.Constant) -> sp.Expr:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(node, "'{token}' is not a number")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(node, "'{token}' is not a finite number")
+        if isinstance(value, int) and abs(value) > 10**30:
+            raise self.fail(node, "'{token}' is too large an integer")
+        return sp.Integer(value) if isinstance(value, int) else sp.Float(value)
+
+    def visit_Name(self, node: ast.Name) -> sp.Expr:
+        if node.id in self.symbols:
+            return self.symbols[node.id]
+        if node.id in _CONSTANTS:
+            return _CONSTANTS[node.id]
+        allowed = ", ".join(sorted([*self.symbols, *_CONSTANTS]))
+        hint = " (a function: call it)" if node.id in FUNCTIONS else ""
+        raise self.fail(node, f"unknown name '{{token}}'{hint}; allowed: {allowed}")
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> sp.Expr:
+        operand = self.visit(node.operand)
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        raise self.fail(node, "operator in '{token}' is not allowed (use + − * / **)")
+
+    def visit_BinOp(self, node: ast.BinOp) -> sp.Expr:
+        if isinstance(node.op, ast.BitXor):
+            raise self.fail(node, "'^' in '{token}' is not a power here: write **")
+        left, right = self.visit(node.left), self.visit(node.right)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, ast.Div):
+            if right == 0:
+                raise self.fail(node, "division by zero in '{token}'")
+            return left / right
+        if isinstance(node.op, ast.Pow):
+            if right.is_number and abs(float(right)) > _MAX_POWER:
+                raise self.fail(node, f"exponent in '{{token}}' exceeds ±{_MAX_POWER}")
+            return left**right
+        raise self.fail(node, "operator in '{token}' is not allowed (use + − * / **)")
+
+    def visit_Call(self, node: ast.Call) -> sp.Expr:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node.func, "'{token}' cannot be called: only plain function names")
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise self.fail(
+                node.func,
+                f"unknown function '{{token}}'; allowed: {', '.join(sorted(FUNCTIONS))}",
+            )
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.fail(node, "'{token}': positional arguments only")
+        if len(node.args) != 1:
+            raise self.fail(node, f"{name} takes one argument")
+        return FUNCTIONS[name](self.visit(node.args[0]))
