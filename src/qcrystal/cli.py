@@ -19,6 +19,7 @@ _EPILOG = """examples:
   qcrystal derive 38                    the steps from the Gaussian ansatz to ε = √(ω² + Ω²)
   qcrystal derive 49 --latex
   qcrystal accuracy --plot accuracy.png Gaussian ansatz vs exact bands, depths 1 to 50
+  qcrystal model show examples/dipolar.toml   every quantity of the paper for a model
 """
 
 
@@ -94,7 +95,105 @@ def _parser() -> argparse.ArgumentParser:
         "--tolerance", type=float, default=0.1, help="relative band around exact (default 0.1)"
     )
     a.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    mo = sub.add_parser(
+        "model",
+        help="every quantity of the paper for a model file (interaction, lattice, parameters)",
+        description="Read a TOML model file and print ω, E_R, Ω², ε, l, u₀, the nearest-"
+        "neighbour J, E_K, D, c₀, T_D, r₀/a at the given T and the melting temperature, each "
+        "with its unit and equation. Examples are in examples/*.toml.",
+        epilog="examples:\n  qcrystal model show examples/dipolar.toml\n  qcrystal model show "
+        "examples/rydberg.toml --set lattice.temperature=2 --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    msub = mo.add_subparsers(dest="action", metavar="ACTION", required=True)
+    show = msub.add_parser("show", help="print the quantities of a model file")
+    show.add_argument("file", type=Path, help="the model file (TOML)")
+    show.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="override a value, e.g. lattice.depth=30 (a TOML value: number, list, text)",
+    )
+    show.add_argument("--json", action="store_true", help="print JSON instead of the table")
     return p
+
+
+def _overrides(items: list[str]) -> dict[str, object]:
+    import tomllib
+
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"--set {item!r}: write SECTION.KEY=VALUE, e.g. lattice.depth=30")
+        try:  # a TOML value, read by the TOML parser: never evaluated
+            out[key.strip()] = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[key.strip()] = text  # bare text; the model check says if text is wrong here
+    return out
+
+
+def _cmd_model(args: argparse.Namespace) -> int:
+    import json
+    import math
+
+    from qcrystal import model as models
+
+    try:
+        m = models.load(args.file, _overrides(args.set))
+        quantities = models.quantities(m)
+    except ValueError as exc:  # ModelError, LatticeSumError, bad --set
+        print(f"qcrystal model: {exc}", file=sys.stderr)
+        return 2
+    values = [q for q in quantities if q.symbol != "notes"]
+    notes = [q.note for q in quantities if q.symbol == "notes"]
+
+    def plain(v):
+        if isinstance(v, tuple):
+            return [plain(x) for x in v]
+        v = float(v)
+        return None if math.isnan(v) else (str(v) if math.isinf(v) else v)
+
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "model": {"file": str(args.file), "name": m.name, "d": m.d},
+                    "quantities": [
+                        {
+                            "symbol": q.symbol,
+                            "value": plain(q.value),
+                            "unit": q.unit,
+                            "equation": q.equation,
+                            "meaning": q.note,
+                        }
+                        for q in values
+                    ],
+                    "notes": notes,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0
+
+    def fmt(v) -> str:
+        if isinstance(v, tuple):
+            return fmt(v[0]) if len(set(v)) == 1 else "(" + ", ".join(fmt(x) for x in v) + ")"
+        return f"{float(v):.6g}"
+
+    title = m.name or str(args.file)
+    print(f"{title}: {m.kind} lattice (d = {m.d}), interaction {m.interaction.kind}")
+    rows = [(q.symbol, fmt(q.value), q.unit, q.equation, q.note) for q in values]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        print(
+            "  " + "  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4]
+        )
+    for note in notes:
+        print(f"note: {note}")
+    return 0
 
 
 def _depth(text: str) -> float:
@@ -223,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         "derive": _cmd_derive,
         "codegen": _cmd_codegen,
         "accuracy": _cmd_accuracy,
+        "model": _cmd_model,
     }[args.command]
     return handler(args)
 

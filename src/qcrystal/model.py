@@ -32,6 +32,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -341,49 +342,134 @@ def _dynamic_parameter(model: Model, l_width: np.ndarray) -> tuple[float, str]:
     """D = (ν²/d) Σ_α ∂²U/∂a_α² at the nearest neighbour a = (a₁, 0, 0), eq. (44).
 
     U is Φ smeared by the two Gaussians (29): a Gaussian of variance l_α² per direction.
-    Exact (SymPy) for the Gaussian soft core; for every other kind by the gradient
-    expansion U = exp(Σ l_α²∂_α²/2) Φ to second order, which needs l ≪ a and is the only
-    finite choice where the smearing integral diverges (a core ~ r^(−q) with q ≥ d).
+
+    * Gaussian soft core: exact, the smearing integral done by SymPy.
+    * A core Φ ~ r^(−q) with q ≥ d (Lennard-Jones, a bare power law, dipoles): the smearing
+      integral diverges at r → 0. The Gaussian overlap of two sites is exactly what such a
+      core forbids, so U(a) = Φ(a) is used, and the note says so.
+    * An isotropic Φ and width in d = 1 or 3: the smearing integral by quadrature, exact
+      (the overlap with an integrable core such as Yukawa's 1/r included).
+    * Otherwise (d = 2, anisotropic Φ or width): the gradient expansion
+      U = exp(Σ l_α²∂_α²/2) Φ to second order in l², valid for l ≪ a; the first omitted
+      term is reported as its error, and the core-overlap size e^(−a²/2l²) it cannot see.
     """
     inter, d, nu = model.interaction, model.d, model.filling
     if inter.onsite_only:
         return 0.0, ""
     xs = interactions.X[:d]
-    at = {x: 0.0 for x in interactions.X}
-    at[xs[0]] = model.spacing[0]
-    note = ""
+    at = [model.spacing[0], 0.0, 0.0]
     if inter.kind == "gaussian":
         smeared = _smeared_gaussian(inter, l_width)
         curvature = sum(sp.diff(smeared, x, 2) for x in xs)
-        return nu**2 / d * float(curvature.subs(at)), ""
+        return nu**2 / d * float(curvature.subs(dict(zip(interactions.X, at, strict=True)))), ""
+    profile = _radial_profile(inter, d)
     q = inter.near_power
-    if q is not None and q >= d:
+    if q is None and profile is not None:
+        q = _near_power(profile, model.spacing[0])
+    diverges = q is not None and q >= d
+    isotropic = np.ptp(l_width) <= 1e-12 * l_width[0]
+    if profile is not None and diverges:
+        value = _radial_laplacians(profile, d, model.spacing[0], 1)[1]
         note = (
             f"U(a): smearing Φ ~ r^-{q:g} by the Gaussians diverges at r → 0 in d = {d}; "
-            "used instead the gradient expansion U ≈ Φ + (l²/2)∇²Φ + …, valid for l ≪ a"
+            "used U(a) = Φ(a), the bare interaction (the core forbids the overlap)"
+        )
+        return nu**2 / d * value, note
+    if profile is not None and isotropic and d in (1, 3):
+        value = _smeared_radial_laplacian(profile, d, model.spacing[0], float(l_width[0]))
+        return nu**2 / d * value, "U(a): the smearing integral of (44) by quadrature (radial Φ)"
+    if profile is not None and isotropic:
+        h = float(l_width[0]) ** 2 / 2
+        terms = _radial_laplacians(profile, d, model.spacing[0], 4)
+        value = terms[1] + h * terms[2] + h**2 / 2 * terms[3]
+        err = abs(h**3 / 6 * terms[4])
+        overlap = math.exp(-(model.spacing[0] ** 2) / (2 * float(l_width[0]) ** 2))
+        note = (
+            "U(a) by the gradient expansion U ≈ Φ + (l²/2)∇²Φ + ½((l²/2)∇²)²Φ (l ≪ a); its "
+            f"truncation error in D ≈ {nu**2 / d * err:.2g} (the first omitted term), plus "
+            f"core-overlap terms ∝ e^(−a²/2l²) = {overlap:.1g} that no expansion sees"
+        )
+        if err > 0.1 * abs(value):
+            note += ": too large, D is not reliable here (l is not ≪ a)"
+        return nu**2 / d * value, note
+    if diverges:
+        smeared = inter.phi
+        note = (
+            f"U(a): smearing Φ ~ r^-{q:g} by the Gaussians diverges at r → 0 in d = {d}; "
+            "used U(a) = Φ(a), the bare interaction (the core forbids the overlap)"
         )
     else:
+        lap = sum((l_width[i] ** 2 / 2) * sp.diff(inter.phi, xs[i], 2) for i in range(d))
+        lap2 = sum((l_width[i] ** 2 / 2) * sp.diff(lap, xs[i], 2) for i in range(d)) / 2
+        smeared = inter.phi + lap + lap2
         note = "U(a) by the gradient expansion U ≈ Φ + (l²/2)∇²Φ + ½((l²/2)∇²)²Φ (l ≪ a)"
-    profile = _radial_profile(inter, d)
-    if profile is not None and np.ptp(l_width) <= 1e-12 * l_width[0]:
-        # Isotropic Φ and width: the d-dimensional Laplacian of a radial function is
-        # f'' + (d − 1) f'/r, one variable instead of d (the Cartesian form is slow).
-        r = interactions.R
-
-        def lap(f: sp.Expr) -> sp.Expr:
-            return sp.diff(f, r, 2) + (d - 1) * sp.diff(f, r) / r
-
-        h = float(l_width[0]) ** 2 / 2
-        l1 = lap(profile)
-        l2 = lap(l1)
-        l3 = lap(l2)
-        value = float((l1 + h * l2 + h**2 / 2 * l3).subs(r, model.spacing[0]))
-        return nu**2 / d * value, note
-    lap = sum((l_width[i] ** 2 / 2) * sp.diff(inter.phi, xs[i], 2) for i in range(d))
-    lap2 = sum((l_width[i] ** 2 / 2) * sp.diff(lap, xs[i], 2) for i in range(d)) / 2
-    smeared = inter.phi + lap + lap2
     curvature = sp.lambdify(interactions.X, sum(sp.diff(smeared, x, 2) for x in xs), "numpy")
-    return nu**2 / d * float(curvature(*(at[x] for x in interactions.X))), note
+    return nu**2 / d * float(curvature(*at)), note
+
+
+def _near_power(profile: sp.Expr, a: float) -> float:
+    """q in |Φ| ~ r^(−q) as r → 0 (0 when Φ stays finite), from Φ at 1e-8 a and 2e-8 a."""
+    f = sp.lambdify(interactions.R, profile, "mpmath")
+    with mpmath.workdps(30):
+        small, smaller = abs(f(mpmath.mpf(2e-8) * a)), abs(f(mpmath.mpf(1e-8) * a))
+    if small == 0 or not mpmath.isfinite(smaller):
+        return math.inf if not mpmath.isfinite(smaller) else 0.0
+    return max(0.0, float(mpmath.log(smaller / small, 2)))
+
+
+def _smeared_radial_laplacian(profile: sp.Expr, d: int, a: float, width: float) -> float:
+    """∇²U at distance a for U = Φ smeared by N(0, l²) per direction (d = 1 or 3), by quadrature.
+
+    The derivatives go onto the Gaussian kernel g(u) = e^(−u²/2l²), g″ = (u²/l⁴ − 1/l²) g:
+    d = 1: U″(a) = ∫ Φ(|ρ|) g″(ρ − a) dρ / (l√(2π));
+    d = 3: ∇²U = (aU)″/a = ∫₀^∞ ρΦ(ρ)[g″(ρ − a) − g″(ρ + a)] dρ / (a l √(2π)).
+    Exact up to quadrature (30 digits), the overlap with a singular core included.
+    """
+    f = sp.lambdify(interactions.R, profile, "mpmath")
+    with mpmath.workdps(30):
+        a_, w = mpmath.mpf(a), mpmath.mpf(width)
+
+        def g2(u):
+            return (u * u / w**4 - 1 / w**2) * mpmath.exp(-u * u / (2 * w * w))
+
+        cuts = sorted({mpmath.mpf(0), max(mpmath.mpf(0), a_ - 10 * w), a_, a_ + 10 * w})
+        norm = w * mpmath.sqrt(2 * mpmath.pi)
+        if d == 1:
+            # Φ(|ρ|) on both sides: the mirror image of ρ > 0 sits at g″(−ρ − a) = g″(ρ + a).
+            value = mpmath.quad(
+                lambda rho: f(rho) * (g2(rho - a_) + g2(rho + a_)), [*cuts, mpmath.inf]
+            )
+            return float(value / norm)
+        value = mpmath.quad(
+            lambda rho: rho * f(rho) * (g2(rho - a_) - g2(rho + a_)), [*cuts, mpmath.inf]
+        )
+        return float(value / (a_ * norm))
+
+
+def _radial_laplacians(profile: sp.Expr, d: int, a: float, order: int) -> list[float]:
+    """[f, ∇²f, ∇⁴f, …] at r = a for a radial f in d dimensions, up to ∇^(2·order).
+
+    ∇² of a radial function is f'' + (d − 1) f'/r. Repeating it symbolically swells the
+    expressions (a minute for ∇⁸ of a soft core), so f is expanded at a into a Taylor
+    polynomial in t = r − a (mpmath, 40 digits) and ∇² acts on that polynomial, with 1/r
+    expanded in t as well; each application costs two orders, so 2·order + 2 are kept.
+    """
+    r = interactions.R
+    t = sp.Symbol("t")
+    keep = 2 * order + 2
+    f_mp = sp.lambdify(r, profile, "mpmath")
+    with mpmath.workdps(40):
+        coeffs = mpmath.taylor(f_mp, mpmath.mpf(a), keep)
+    poly = sum(sp.Float(c, 40) * t**k for k, c in enumerate(coeffs))
+    inv_r = sum(
+        sp.Float((-1) ** j, 40) * t**j / sp.Float(a, 40) ** (j + 1) for j in range(keep + 1)
+    )
+    out = [float(poly.subs(t, 0))]
+    for _ in range(order):
+        poly = sp.expand(sp.diff(poly, t, 2) + (d - 1) * sp.diff(poly, t) * inv_r)
+        poly = sum(poly.coeff(t, k) * t**k for k in range(keep + 1))
+        out.append(float(poly.subs(t, 0)))
+    return out
 
 
 def _radial_profile(inter: interactions.Interaction, d: int) -> sp.Expr | None:

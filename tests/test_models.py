@@ -1,0 +1,268 @@
+"""Models: lattice sums, interactions and model files against independent references.
+
+References: lattice sums of r^(−2s) from the Mellin integral of Jacobi theta functions
+(mpmath, 30 digits; published values for the simple cubic lattice); the smearing integral
+of (44) by one-dimensional mpmath quadrature of the radial convolution; T_D from its
+closed form. Hostile and malformed model files must be refused with the file and key.
+"""
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+from qcrystal import model as models
+from qcrystal.lattice_sums import Lattice, LatticeSumError, lattice_sum
+
+EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.toml"))
+
+
+def _theta(t, a):
+    x = t * a * a
+    if x >= mp.pi:
+        return mp.jtheta(3, 0, mp.exp(-x))
+    return mp.sqrt(mp.pi / x) * mp.jtheta(3, 0, mp.exp(-(mp.pi**2) / x))  # Jacobi's transform
+
+
+def theta_sum(s, spacings):
+    """Σ_{n≠0} |n·a|^(−2s) = Γ(s)^(−1) ∫ t^(s−1) (Π_α θ₃(e^(−t a_α²)) − 1) dt."""
+    with mp.workdps(30):
+        f = lambda t: t ** (s - 1) * (mp.fprod(_theta(t, a) for a in spacings) - 1)  # noqa: E731
+        return float(mp.quad(f, [0, 0.1, 1, 10, mp.inf]) / mp.gamma(s))
+
+
+@pytest.mark.parametrize(
+    ("spacings", "n"),
+    [((1.0,), 4), ((1.0,), 6), ((1.0, 1.0), 4), ((1.0, 1.0), 6), ((1.0, 1.0, 1.0), 6),
+     ((1.0, 1.0, 1.0), 12), ((1.0, 1.3, 0.8), 6), ((0.7, 1.1), 12)],
+)  # fmt: skip
+def test_power_law_sums_against_theta_functions(spacings, n):
+    res = lattice_sum(
+        lambda x, y, z: (x * x + y * y + z * z) ** (-n / 2), Lattice(spacings), power=n
+    )
+    ref = theta_sum(n / 2, spacings)
+    assert abs(res.value - ref) <= max(res.error, 1e-12 * abs(ref))  # the stated error holds
+    assert res.error <= 1e-8 * abs(ref)
+
+
+def test_simple_cubic_constants_match_published_values():
+    # Lennard-Jones lattice constants of the simple cubic lattice: 8.40192, 6.20215.
+    lat = Lattice((1.0, 1.0, 1.0))
+    a6 = lattice_sum(lambda x, y, z: (x * x + y * y + z * z) ** -3, lat, power=6).value
+    a12 = lattice_sum(lambda x, y, z: (x * x + y * y + z * z) ** -6, lat, power=12).value
+    assert round(a6, 5) == 8.40192 and round(a12, 5) == 6.20215
+
+
+def test_divergent_and_unconverged_sums_are_refused():
+    with pytest.raises(LatticeSumError, match="diverges"):
+        lattice_sum(lambda x, y, z: 1 / np.sqrt(x * x + y * y), Lattice((1.0, 1.0)), power=1)
+    with pytest.raises(LatticeSumError, match="did not converge"):
+        # r^-4 in 3D converges, but too slowly for 1e-12 within the point budget.
+        lattice_sum(
+            lambda x, y, z: (x * x + y * y + z * z) ** -2, Lattice((1.0,) * 3), power=4, rtol=1e-12
+        )
+
+
+def test_decay_power_is_measured_when_not_given():
+    res = lattice_sum(lambda x, y, z: (x * x + y * y + z * z) ** -3, Lattice((1.0, 1.0)))
+    assert abs(res.value - theta_sum(3, (1.0, 1.0))) <= res.error
+
+
+def test_dipolar_energy_in_3d_converges_only_conditionally():
+    text = _model("cubic", 'kind = "dipolar"\nC_dd = 0.5\ndirection = [0, 0, 1]', depth=200)
+    qs = models.quantities(models.loads(text))
+    notes = " ".join(q.note for q in qs if q.symbol == "notes")
+    assert "conditionally" in notes
+
+
+def _model(kind, interaction, depth=30.0, extra=""):
+    return f"""
+[model]
+mass = 1.0
+filling = 1.0
+[lattice]
+kind = "{kind}"
+wavelength = 2.0
+depth = {depth}
+{extra}
+[interaction]
+{interaction}
+"""
+
+
+def _q(qs, symbol):
+    return next(q.value for q in qs if q.symbol == symbol)
+
+
+def test_contact_model_has_no_intersite_quantities():
+    qs = models.quantities(models.loads(_model("cubic", 'kind = "contact"\ng = 0.3')))
+    assert _q(qs, "Ω²") == (0.0, 0.0, 0.0) and _q(qs, "D") == 0.0 and _q(qs, "T_D") == 0.0
+    assert _q(qs, "u₀") == 0.0 and math.isinf(_q(qs, "r₀/a"))
+
+
+@pytest.mark.parametrize(("kind", "d"), [("chain", 1), ("square", 2), ("cubic", 3)])
+def test_power_law_omega_against_theta_sum(kind, d):
+    # Σ_j ∂²(C r^-n)/∂x² = C n(n + 2 − d)/d Σ_j r^-(n+2) on a cubic-symmetric lattice.
+    C, n = 7.0, 6
+    qs = models.quantities(models.loads(_model(kind, f'kind = "power_law"\nC = {C}\nn = {n}')))
+    ref = 2 * C * n * (n + 2 - d) / d * theta_sum((n + 2) / 2, (1.0,) * d)
+    assert all(abs(v / ref - 1) < 1e-8 for v in _q(qs, "Ω²"))
+    assert abs(_q(qs, "u₀") / (C * theta_sum(n / 2, (1.0,) * d)) - 1) < 1e-8
+
+
+def _smeared_laplacian_3d(phi, a, width):
+    """∇² of Φ smeared by N(0, l²) per direction, at distance a: radial convolution, 1D quad.
+
+    U(a) = ∫₀^∞ ρΦ(ρ)[g(ρ − a) − g(ρ + a)] dρ / (a l √(2π)), g(u) = e^(−u²/2l²), and
+    ∇²U = (aU)''/a moves the derivatives onto g.
+    """
+    with mp.workdps(30):
+        a, w = mp.mpf(a), mp.mpf(width)
+        g2 = lambda u: (u * u / w**4 - 1 / w**2) * mp.exp(-u * u / (2 * w * w))  # noqa: E731
+        f = lambda rho: rho * phi(rho) * (g2(rho - a) - g2(rho + a))  # noqa: E731
+        cuts = sorted({mp.mpf(0), max(mp.mpf(0), a - 8 * w), a, a + 8 * w})
+        return float(mp.quad(f, [*cuts, mp.inf]) / (a * w * mp.sqrt(2 * mp.pi)))
+
+
+def _yukawa_smeared_laplacian(A, xi, a, width):
+    """∇² of A e^(−r/ξ)/r smeared by N(0, l²): its closed form (erfc), differentiated by mpmath."""
+    with mp.workdps(40):
+        k, w = 1 / mp.mpf(xi), mp.mpf(width)
+
+        def U(r):
+            pre = A * mp.exp(k * k * w * w / 2) / (2 * r)
+            s2w = mp.sqrt(2) * w
+            return pre * (
+                mp.exp(-k * r) * mp.erfc((k * w * w - r) / s2w)
+                - mp.exp(k * r) * mp.erfc((k * w * w + r) / s2w)
+            )
+
+        a = mp.mpf(a)
+        return float(mp.diff(U, a, 2) + 2 * mp.diff(U, a, 1) / a)
+
+
+def _gauss_hermite_laplacian(lap_phi, a, width, d, nodes=60):
+    """∫ ∇²Φ(a + s) N(0, l²)^d ds by a tensor Gauss–Hermite rule (Φ smooth everywhere)."""
+    x, w = np.polynomial.hermite_e.hermegauss(nodes)
+    w = w / np.sqrt(2 * np.pi)
+    grids = np.meshgrid(*([x * width] * d), indexing="ij")
+    weights = np.prod(np.meshgrid(*([w] * d), indexing="ij"), axis=0)
+    pts = [g.ravel() for g in grids]
+    pts[0] = pts[0] + a
+    return float(np.sum(weights.ravel() * lap_phi(*pts)))
+
+
+def _rydberg_laplacian(C6, Rc, d):
+    def lap(*xs):
+        r2 = sum(x * x for x in xs)
+        # f = C6/(Rc⁶ + r⁶): f' = −6C6 r⁵/D², f'' = C6(72 r¹⁰/D³ − 30 r⁴/D²), ∇² = f'' + (d−1)f'/r
+        den = Rc**6 + r2**3
+        return C6 * (72 * r2**5 / den**3 - 30 * r2**2 / den**2) - (d - 1) * 6 * C6 * r2**2 / den**2
+
+    return lap
+
+
+def test_dynamic_parameter_yukawa_against_its_closed_form():
+    qs = models.quantities(
+        models.loads(
+            _model("cubic", 'kind = "custom"\nexpression = "A*exp(-r/xi)/r"\n'
+                   "parameters = {A = 30.0, xi = 0.8}")
+        )
+    )  # fmt: skip
+    ref = _yukawa_smeared_laplacian(30.0, 0.8, 1.0, _q(qs, "l")[0]) / 3
+    # The core overlap (∝ e^(−a²/2l²)) is 2e-4 of D here: a gradient expansion misses it.
+    assert abs(_q(qs, "D") / ref - 1) < 1e-12
+
+
+@pytest.mark.parametrize(("kind", "d"), [("chain", 1), ("cubic", 3)])
+def test_dynamic_parameter_rydberg_against_gauss_hermite(kind, d):
+    qs = models.quantities(models.loads(_model(kind, 'kind = "rydberg"\nC6 = 200.0\nR_c = 0.6')))
+    ref = _gauss_hermite_laplacian(_rydberg_laplacian(200.0, 0.6, d), 1.0, _q(qs, "l")[0], d) / d
+    assert abs(_q(qs, "D") / ref - 1) < 1e-10
+
+
+def test_dynamic_parameter_gaussian_core_exact_against_quadrature():
+    # σ = 0.45: the nearest neighbour sits where the core is convex (D > 0, phonons exist)
+    qs = models.quantities(
+        models.loads(_model("cubic", 'kind = "gaussian"\nV0 = 40.0\nsigma = 0.45'))
+    )
+    phi = lambda r: 40 * mp.exp(-r * r / (2 * mp.mpf("0.45") ** 2))  # noqa: E731
+    ref = _smeared_laplacian_3d(phi, 1.0, _q(qs, "l")[0]) / 3
+    assert _q(qs, "D") > 0 and abs(_q(qs, "D") / ref - 1) < 1e-12
+    # T_D = √(4π) √(νD/m) [(d/2)Γ(d/2)]^(1/d), d = 3, from its closed form at 30 digits
+    with mp.workdps(30):
+        three = mp.mpf(3)
+        td_ref = mp.sqrt(4 * mp.pi * _q(qs, "D")) * (three / 2 * mp.gamma(three / 2)) ** (1 / three)
+    assert abs(_q(qs, "T_D") / float(td_ref) - 1) < 1e-14
+
+
+def test_hard_core_smearing_divergence_is_reported():
+    qs = models.quantities(
+        models.loads(_model("cubic", 'kind = "lennard_jones"\nepsilon = 10.0\nsigma = 0.9'))
+    )
+    notes = " ".join(q.note for q in qs if q.symbol == "notes")
+    assert "diverges" in notes and "U(a) = Φ(a)" in notes
+
+
+_CONTACT = _model("cubic", 'kind = "contact"\ng = 1')
+BAD_MODELS = [
+    ("[model]\nmass = 1\n", "missing section [lattice]"),
+    (_CONTACT.replace("mass = 1.0", "mass = -1.0"), "mass must be > 0"),
+    (_CONTACT.replace("mass = 1.0", 'mass = "heavy"'), "mass"),
+    (_CONTACT.replace("mass = 1.0\n", ""), "missing mass"),
+    (_CONTACT.replace("wavelength = 2.0", "wavelength = 0"), "wavelength must be > 0"),
+    (_model("hexagonal", 'kind = "contact"\ng = 1'), "not one of chain, square, cubic"),
+    (_model("cubic", 'kind = "contact"\ng = 1', extra="colour = 3"), "unknown key"),
+    (_model("cubic", 'kind = "contact"\ng = 1') + "\n[extra]\nx = 1\n", "unknown section [extra]"),
+    (_model("cubic", 'kind = "yukawa"\ng = 1'), "unknown interaction kind 'yukawa'"),
+    (_model("cubic", 'kind = "rydberg"\nC6 = 1.0\nRc = 1.0'), "unknown parameter(s) Rc"),
+    (_model("cubic", 'kind = "custom"\nexpression = "__import__(\'os\').system(\'x\')"'),
+     "cannot be called"),
+    (_model("cubic", 'kind = "custom"\nexpression = "r.__class__"'), "not plain mathematics"),
+    (_model("cubic", 'kind = "custom"\nexpression = "q / r"'), "unknown name 'q'"),
+    (_model("square", 'kind = "contact"\ng = 1').replace("depth = 30.0", "depth = [1, 2, 3]"),
+     "needs 2 values"),
+    ("this is = not [toml", "not valid TOML"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_MODELS)
+def test_bad_model_files_are_refused_with_the_file_and_key(text, message):
+    with pytest.raises(models.ModelError) as info:
+        models.loads(text, source="bad.toml")
+    assert "bad.toml" in str(info.value) and message in str(info.value)
+
+
+def test_custom_expression_error_points_at_its_line():
+    text = _model("cubic", 'kind = "custom"\nexpression = "C / r ^ 3"\nparameters = {C = 1.0}')
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if s.startswith("expression"))
+    with pytest.raises(models.ModelError, match=f"bad.toml:{line}:"):
+        models.loads(text, source="bad.toml")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_runs_through_the_cli(path):
+    out = subprocess.run(
+        [sys.executable, "-m", "qcrystal.cli", "model", "show", str(path), "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    data = json.loads(out.stdout)
+    symbols = [q["symbol"] for q in data["quantities"]]
+    for needed in ("ω", "E_R", "E_K", "Ω²", "ε", "l", "J_nn", "D", "c₀", "T_D", "r₀/a", "T_melt"):
+        assert needed in symbols
+
+
+def test_cli_set_and_errors():
+    path = str(EXAMPLES[0])
+    cmd = [sys.executable, "-m", "qcrystal.cli", "model", "show", path]
+    ok = subprocess.run([*cmd, "--set", "lattice.temperature=0.3"], capture_output=True, text=True)
+    assert ok.returncode == 0 and "T = 0.3" in ok.stdout
+    bad = subprocess.run([*cmd, "--set", "lattice.depth=-4"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "depth must be >= 0" in bad.stderr
+    missing = subprocess.run([*cmd[:5], "nope.toml"], capture_output=True, text=True)
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
