@@ -180,7 +180,8 @@ def _cmd_model(args: argparse.Namespace) -> int:
 
     def fmt(v) -> str:
         if isinstance(v, tuple):
-            return fmt(v[0]) if len(set(v)) == 1 else "(" + ", ".join(fmt(x) for x in v) + ")"
+            same = all(math.isclose(x, v[0], rel_tol=1e-12, abs_tol=0) for x in v)
+            return fmt(v[0]) if same else "(" + ", ".join(fmt(x) for x in v) + ")"
         return f"{float(v):.6g}"
 
     title = m.name or str(args.file)
