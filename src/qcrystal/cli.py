@@ -69,6 +69,18 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="regenerate in memory; exit 1 with a unified diff if stale",
     )
+    c.add_argument(
+        "--model",
+        type=Path,
+        metavar="FILE",
+        help="generate a module specialised to this model file (needs --out)",
+    )
+    c.add_argument("--out", type=Path, metavar="DIR", help="where --model writes its module")
+    c.add_argument(
+        "--selfcheck",
+        action="store_true",
+        help="with --model: compare the generated module with the library at 3 depths",
+    )
     a = sub.add_parser(
         "accuracy",
         help="the paper's Gaussian and harmonic approximations against exact bands",
@@ -299,6 +311,8 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 def _cmd_codegen(args: argparse.Namespace) -> int:
     from qcrystal.codegen import generator
 
+    if args.model or args.out or args.selfcheck:
+        return _codegen_model(args)
     if args.check:
         diff = generator.check()
         if diff:
@@ -310,6 +324,32 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
     for path in generator.write():
         print(f"wrote {path}")
     return 0
+
+
+def _codegen_model(args: argparse.Namespace) -> int:
+    from qcrystal.codegen import model_gen
+
+    if not (args.model and args.out) or args.check:
+        print("qcrystal codegen: --model FILE needs --out DIR (and not --check)", file=sys.stderr)
+        return 2
+    try:
+        path = model_gen.write_model(args.model, args.out)
+    except ValueError as exc:  # ModelError, ModelCodegenError, LatticeSumError
+        print(f"qcrystal codegen: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    if not args.selfcheck:
+        return 0
+    failed = False
+    print("selfcheck against qcrystal.model (mpmath quadrature) at 0.5, 1, 2 × the depth:")
+    for symbol, err, tol in model_gen.selfcheck(args.model, path):
+        ok = err <= tol
+        failed |= not ok
+        print(
+            f"  {symbol:<7} worst relative error {err:.2e}  (tolerance {tol:g})  "
+            + ("ok" if ok else "FAIL")
+        )
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:

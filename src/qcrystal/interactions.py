@@ -153,7 +153,7 @@ def _gaussian(p: dict) -> Interaction:
         {"V0": v0, "sigma": sig},
         far_power=float("inf"),
         near_power=0,
-        profile=phi.subs(_r(), R),
+        profile=sp.Float(v0) * sp.exp(-(R**2) / (2 * sp.Float(sig) ** 2)),
     )
 
 
