@@ -325,3 +325,49 @@ def test_per_model_codegen_cannot_be_injected_through_the_name(tmp_path):
     compile(code, "evil.py", "exec")  # still valid Python
     assert not any(line.lstrip().startswith("import os") for line in code.splitlines())
     assert '"""x' not in code
+
+
+def test_self_consistent_smeared_omega_against_the_exact_gaussian_fixed_point():
+    # Gaussian core smeared by N(0, l²): again a Gaussian, of width s² = σ² + l². Its exact
+    # lattice sum Σ ∂²_x U_l, summed directly to |n| ≤ 8 (terms < e^-60), and the fixed point
+    # ε = √(ω² + 2ν/m Σ ∂²_x U_l), l² = 1/(mε), found by mpmath.findroot.
+    V0, sigma, depth = 40.0, 0.45, 30.0
+    text = _model("cubic", f'kind = "gaussian"\nV0 = {V0}\nsigma = {sigma}', depth=depth)
+    qs = models.quantities(
+        models.loads(text.replace("filling = 1.0", 'filling = 1.0\nomega = "smeared"'))
+    )
+    eps_ours = _q(qs, "ε")[0]
+    notes = " ".join(q.note for q in qs if q.symbol == "notes")
+    assert "self-consistent" in notes and "converged" in notes
+    n = np.arange(-8, 9)
+    X, Y, Z = (g.ravel() for g in np.meshgrid(n, n, n, indexing="ij"))
+    keep = (X != 0) | (Y != 0) | (Z != 0)
+    X, Y, Z = (mp.matrix(list(map(int, v[keep]))) for v in (X, Y, Z))
+    with mp.workdps(30):
+        omega = 2 * mp.sqrt(depth * mp.pi**2 / 2)  # ω = 2√(U E_R), E_R = π²/2 for a = 1, m = 1
+
+        def residual(eps):
+            s2 = mp.mpf(sigma) ** 2 + 1 / eps
+            pre = V0 * (mp.mpf(sigma) ** 2 / s2) ** mp.mpf(1.5)
+            total = mp.fsum(
+                pre * mp.exp(-(x * x + y * y + z * z) / (2 * s2)) * (x * x / s2**2 - 1 / s2)
+                for x, y, z in zip(X, Y, Z, strict=True)
+            )
+            return eps**2 - omega**2 - 2 * total
+
+        eps_exact = float(mp.findroot(residual, mp.mpf(eps_ours)))
+    # The expansion stops at l⁴; the note states the first omitted term, which must cover
+    # the true error (an asymptotic series: within a small factor of the next term).
+    stated = float(notes.split("uncertain by ≈ ")[1].split(" ")[0])
+    assert abs(eps_ours - eps_exact) <= 3 * stated
+    # and it moved ε away from the bare value by far more than that
+    bare = _q(models.quantities(models.loads(text)), "ε")[0]
+    assert abs(bare / eps_exact - 1) > 1e-2
+
+
+def test_unknown_omega_mode_is_refused():
+    text = _model("cubic", 'kind = "contact"\ng = 1').replace(
+        "filling = 1.0", 'filling = 1.0\nomega = "both"'
+    )
+    with pytest.raises(models.ModelError, match="omega must be one of bare, smeared"):
+        models.loads(text, source="bad.toml")
