@@ -371,3 +371,40 @@ def test_unknown_omega_mode_is_refused():
     )
     with pytest.raises(models.ModelError, match="omega must be one of bare, smeared"):
         models.loads(text, source="bad.toml")
+
+
+def _power_curvature_sum(n, d):
+    """Σ_j ∂²_x r^-n over the unit chain/square/cubic lattice: n(n + 2 − d)/d Σ_j r^-(n+2)."""
+    return n * (n + 2 - d) / d * theta_sum((n + 2) / 2, (1.0,) * d)
+
+
+def test_lennard_jones_omega_is_two_power_laws():
+    eps, sig = 10.0, 0.9
+    qs = models.quantities(
+        models.loads(_model("cubic", f'kind = "lennard_jones"\nepsilon = {eps}\nsigma = {sig}'))
+    )
+    ref = (
+        2 * 4 * eps * (sig**12 * _power_curvature_sum(12, 3) - sig**6 * _power_curvature_sum(6, 3))
+    )
+    assert all(abs(v / ref - 1) < 1e-8 for v in _q(qs, "Ω²"))
+    # bare U(a) (the r^-12 core makes smearing diverge): D = ν²/d ∇²Φ(a), Φ radial, a = 1
+    lap = 4 * eps * (sig**12 * 12 * 11 - sig**6 * 6 * 5)  # ∇²r^-n = n(n + 2 − d) r^-(n+2), r = 1
+    assert abs(_q(qs, "D") / (lap / 3) - 1) < 1e-12
+
+
+def test_dipoles_perpendicular_to_a_square_lattice_are_a_power_law():
+    qs = models.quantities(
+        models.loads(_model("square", 'kind = "dipolar"\nC_dd = 2.0\ndirection = [0, 0, 1]'))
+    )
+    ref = 2 * 2.0 * _power_curvature_sum(3, 2)
+    assert all(abs(v / ref - 1) < 1e-8 for v in _q(qs, "Ω²"))
+
+
+def test_rydberg_omega_by_its_power_series():
+    # C6/(R_c⁶ + r⁶) = C6 Σ_k (−R_c⁶)^k r^-(6+6k) for r ≥ a = 1 > R_c: each term a theta sum.
+    C6, Rc = 200.0, 0.6
+    qs = models.quantities(
+        models.loads(_model("cubic", f'kind = "rydberg"\nC6 = {C6}\nR_c = {Rc}'))
+    )
+    ref = 2 * C6 * sum((-(Rc**6)) ** k * _power_curvature_sum(6 + 6 * k, 3) for k in range(14))
+    assert all(abs(v / ref - 1) < 1e-8 for v in _q(qs, "Ω²"))
