@@ -145,6 +145,18 @@ def main() -> None:
         )
     )
 
+    # the four states over 10⁶ grid points (phase diagrams), NumPy and dask
+    from qcrystal import phase_diagram
+
+    rows.append(
+        (
+            "phase diagram 1000²",
+            best(lambda: phase_diagram.ratio_diagram(n=1000), 3),
+            "same on dask (250²)",
+            best(lambda: phase_diagram.ratio_diagram(n=1000, chunks=250), 3),
+        )
+    )
+
     # accuracy on 200 points
     pts = bs[:200]
     ref = np.array([I3_ref(v) for v in pts])

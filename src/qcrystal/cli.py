@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from qcrystal import verify as _verify
@@ -20,6 +21,8 @@ _EPILOG = """examples:
   qcrystal derive 49 --latex
   qcrystal accuracy --plot accuracy.png Gaussian ansatz vs exact bands, depths 1 to 50
   qcrystal model show examples/dipolar.toml   every quantity of the paper for a model
+  qcrystal state --model examples/rydberg.toml --set U=20 --set T=0.1
+  qcrystal phase-diagram --out diagram     the four states over ω/E_K and T_D/E_K
 """
 
 
@@ -128,7 +131,140 @@ def _parser() -> argparse.ArgumentParser:
         help="override a value, e.g. lattice.depth=30 (a TOML value: number, list, text)",
     )
     show.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    st = sub.add_parser(
+        "state",
+        help="which of the four states: from ω, E_K, T_D or from a model file",
+        description="Classify a point by the paper's closing orderings of ω, E_K and T_D, "
+        "with the Lindemann ratio r₀/a < 1/2 deciding the localized label (see "
+        "qcrystal.states). Give the three scales, or a model file.",
+        epilog="examples:\n  qcrystal state --omega 100 --E_K 1 --T_D 1e5\n"
+        "  qcrystal state --model examples/dipolar.toml --set U=20 --set T=0.1 --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    st.add_argument("--omega", type=float, help="lattice frequency ω [energy]")
+    st.add_argument("--E_K", type=float, help="kinetic energy 1/(2ma²) [energy]")
+    st.add_argument("--T_D", type=float, help="Debye temperature [energy]")
+    st.add_argument("--T", type=float, default=None, help="temperature [energy] (default 0)")
+    st.add_argument("--d", type=int, default=None, help="dimension 1, 2, 3 (default 3)")
+    st.add_argument("--model", type=Path, metavar="FILE", help="take ω, E_K, T_D, T, d from it")
+    st.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a model value: U=…, T=…, or section.key=…")  # fmt: skip
+    st.add_argument("--margin", type=float, default=10.0, help="the factor read as ≪ (10)")
+    st.add_argument("--json", action="store_true", help="print JSON")
+    ph = sub.add_parser(
+        "phase-diagram",
+        help="the four states over ω/E_K and T_D/E_K, as a figure, CSV and JSON",
+        description="Classify a log grid of ω/E_K × T_D/E_K at a fixed T/E_K and d, and write "
+        "PREFIX.png, PREFIX.svg, PREFIX.csv and PREFIX.json.",
+        epilog="examples:\n  qcrystal phase-diagram --out diagram\n"
+        "  qcrystal phase-diagram --T 0.5 --n 1000 --chunks 250 --out hot",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ph.add_argument("--out", required=True, metavar="PREFIX", help="output files PREFIX.*")
+    ph.add_argument("--xrange", type=float, nargs=2, default=(1e-3, 1e3), metavar=("LO", "HI"),
+                    help="ω/E_K range (default 1e-3 1e3)")  # fmt: skip
+    ph.add_argument("--yrange", type=float, nargs=2, default=(1e-5, 1e4), metavar=("LO", "HI"),
+                    help="T_D/E_K range (default 1e-5 1e4)")  # fmt: skip
+    ph.add_argument("--n", type=int, default=400, help="points per axis (default 400)")
+    ph.add_argument("--T", type=float, default=0.0, help="temperature T/E_K (default 0)")
+    ph.add_argument("--d", type=int, default=3, help="dimension (default 3)")
+    ph.add_argument("--margin", type=float, default=10.0, help="the factor read as ≪ (10)")
+    ph.add_argument(
+        "--chunks", type=int, default=None, help="compute on dask arrays of this chunk size"
+    )
+    ph.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     return p
+
+
+_ALIASES = {"U": "lattice.depth", "T": "lattice.temperature", "m": "model.mass",
+            "nu": "model.filling"}  # fmt: skip
+
+
+def _cmd_state(args: argparse.Namespace) -> int:
+    import json
+
+    from qcrystal import states
+
+    try:
+        if args.model:
+            if any(v is not None for v in (args.omega, args.E_K, args.T_D, args.T, args.d)):
+                raise ValueError("give either --model (with --set) or --omega/--E_K/--T_D")
+            from qcrystal import model as models
+
+            m = models.load(args.model, _overrides(args.set))
+            q = {x.symbol: x.value for x in models.quantities(m)}
+            omega, E_K, T_D, T, d = q["ω"][0], q["E_K"], q["T_D"], m.temperature, m.d
+        else:
+            if args.set:
+                raise ValueError("--set needs --model")
+            missing = [n for n in ("omega", "E_K", "T_D") if getattr(args, n) is None]
+            if missing:
+                raise ValueError(
+                    f"missing --{', --'.join(missing)}: give ω, E_K and T_D, or --model FILE"
+                )
+            omega, E_K, T_D = args.omega, args.E_K, args.T_D
+            T = 0.0 if args.T is None else args.T
+            d = 3 if args.d is None else args.d
+        why = states.reasons(omega, E_K, T_D, T, d, args.margin)
+    except ValueError as exc:
+        print(f"qcrystal state: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"omega": omega, "E_K": E_K, "T_D": T_D, "T": T, "d": d, **why},
+                         ensure_ascii=False, indent=2))  # fmt: skip
+        return 0
+    print(f"ω = {omega:.6g}, E_K = {E_K:.6g}, T_D = {T_D:.6g}  (T = {T:g}, d = {d})")
+    print(f"lattice: {why['lattice']}")
+    print(f"ordering: {why['ordering']}   (≪ means ×{why['margin']:g} or more)")
+    print(f"Lindemann ratio r₀/a = {why['lindemann_ratio']:.4g} (localized needs < 1/2)")
+    print(f"state: {why['state'].replace('_', ' ')}")
+    for note in why["notes"]:
+        print(f"note: {note}")
+    return 0
+
+
+def _cmd_phase_diagram(args: argparse.Namespace) -> int:
+    import json
+
+    from qcrystal import phase_diagram
+
+    started = time.perf_counter()
+
+    def show(done: int, total: int) -> None:
+        if time.perf_counter() - started > 1.0 and sys.stderr.isatty():
+            print(f"\r  rows {done}/{total} ", end="", file=sys.stderr, flush=True)
+
+    try:
+        dia = phase_diagram.ratio_diagram(
+            tuple(args.xrange), tuple(args.yrange), args.n, args.T, args.d, args.margin,
+            args.chunks, show,
+        )  # fmt: skip
+    except ValueError as exc:
+        print(f"qcrystal phase-diagram: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        print(f"qcrystal phase-diagram: directory {out.parent} does not exist", file=sys.stderr)
+        return 2
+    paths = [out.with_name(out.name + ext) for ext in (".png", ".svg")]
+    phase_diagram.plot(dia, paths)
+    out.with_name(out.name + ".csv").write_text(phase_diagram.to_csv(dia), encoding="utf-8")
+    out.with_name(out.name + ".json").write_text(phase_diagram.to_json(dia), encoding="utf-8")
+    files = [str(out) + ext for ext in (".png", ".svg", ".csv", ".json")]
+    summary = {
+        "points": int(dia.codes.size),
+        "seconds": round(dia.seconds, 3),
+        "counts": dia.counts(),
+        "files": files,
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(f"{summary['points']:,} points classified in {dia.seconds:.2f} s")
+        for state, count in summary["counts"].items():
+            print(f"  {state.replace('_', ' '):<28} {count:>9,}")
+        print("wrote " + ", ".join(summary["files"]))
+    return 0
 
 
 def _overrides(items: list[str]) -> dict[str, object]:
@@ -137,12 +273,13 @@ def _overrides(items: list[str]) -> dict[str, object]:
     out: dict[str, object] = {}
     for item in items:
         key, sep, text = item.partition("=")
-        if not sep or not key.strip():
+        key = _ALIASES.get(key.strip(), key.strip())
+        if not sep or not key:
             raise ValueError(f"--set {item!r}: write SECTION.KEY=VALUE, e.g. lattice.depth=30")
         try:  # a TOML value, read by the TOML parser: never evaluated
-            out[key.strip()] = tomllib.loads(f"v = {text}")["v"]
+            out[key] = tomllib.loads(f"v = {text}")["v"]
         except tomllib.TOMLDecodeError:
-            out[key.strip()] = text  # bare text; the model check says if text is wrong here
+            out[key] = text  # bare text; the model check says if text is wrong here
     return out
 
 
@@ -364,6 +501,8 @@ def main(argv: list[str] | None = None) -> int:
         "codegen": _cmd_codegen,
         "accuracy": _cmd_accuracy,
         "model": _cmd_model,
+        "state": _cmd_state,
+        "phase-diagram": _cmd_phase_diagram,
     }[args.command]
     return handler(args)
 

@@ -1,0 +1,242 @@
+"""Phase diagrams of the four states over two axes: grids, CSV/JSON, and a figure.
+
+The default axes are the paper's ratios ω/E_K and T_D/E_K (log grids), at a fixed T/E_K
+and d. A model's depth U and temperature T are the other choice: the model is specialised
+by the per-model code generator, and its vectorized ω(U), T_D(U) feed :func:`classify`.
+Grids can be computed on dask arrays (``chunks``), which stay lazy until the end.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qcrystal.states import STATES, _codes
+
+__all__ = ["Diagram", "melting_line", "plot", "ratio_diagram", "to_csv", "to_json"]
+
+_COLORS = {
+    "conducting_optical_lattice": "#9ecae1",
+    "insulating_optical_lattice": "#fdae6b",
+    "delocalized_quantum_crystal": "#c7e9c0",
+    "localized_quantum_crystal": "#74c476",
+    "crossover": "#f0f0f0",
+}
+_LABELS = {
+    "conducting_optical_lattice": "conducting\noptical lattice",
+    "insulating_optical_lattice": "insulating\noptical lattice",
+    "delocalized_quantum_crystal": "delocalized\nquantum crystal",
+    "localized_quantum_crystal": "localized\nquantum crystal",
+    "crossover": "crossover",
+}
+
+
+@dataclass
+class Diagram:
+    x: NDArray[np.float64]  # axis values
+    y: NDArray[np.float64]
+    codes: NDArray[np.int64]  # (len(y), len(x)) indices into STATES
+    x_label: str
+    y_label: str
+    params: dict
+    seconds: float
+    lines: dict  # name → y value of a horizontal line (Lindemann boundary, melting line)
+
+    def states(self) -> NDArray[np.str_]:
+        return np.asarray(STATES)[self.codes]
+
+    def counts(self) -> dict[str, int]:
+        return {s: int(np.sum(self.codes == i)) for i, s in enumerate(STATES)}
+
+
+def _axis(lo: float, hi: float, n: int, log: bool, name: str) -> NDArray[np.float64]:
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"{name} range must be two finite numbers lo < hi (got {lo}, {hi})")
+    if log and lo <= 0:
+        raise ValueError(f"{name} range must be > 0 on a log axis (got {lo})")
+    if not 2 <= n <= 20000:
+        raise ValueError(f"points per axis must be in 2..20000 (got {n})")
+    return np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n)
+
+
+def melting_line(T_over_EK: float, d: int) -> float | None:
+    """T_D/E_K at which r₀/a = 1/2 at temperature T (the Lindemann boundary when T = 0).
+
+    None where no T_D gives a localized state (d = 1; d = 2 at T > 0). For d = 3 and T > 0
+    it is found by bisection in ln(T_D/E_K) on lindemann_ratio, which falls as T_D grows.
+    """
+    import qcrystal
+
+    if d == 1 or (d == 2 and T_over_EK > 0):
+        return None
+    if T_over_EK == 0:
+        return 4 * d * d / (d - 1)  # (51)
+
+    def excess(log_td: float) -> float:
+        return float(qcrystal.lindemann_ratio(math.exp(log_td), 1.0, T_over_EK, d)) - 0.5
+
+    lo, hi = math.log(4 * d * d / (d - 1)), math.log(4 * d * d / (d - 1)) + 1.0
+    while excess(hi) > 0:
+        hi += 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if excess(mid) > 0 else (lo, mid)
+        if hi - lo < 1e-14:
+            break
+    return math.exp(0.5 * (lo + hi))
+
+
+def ratio_diagram(
+    x_range: tuple[float, float] = (1e-3, 1e3),
+    y_range: tuple[float, float] = (1e-5, 1e4),
+    n: int = 400,
+    T_over_EK: float = 0.0,
+    d: int = 3,
+    margin: float = 10.0,
+    chunks: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Diagram:
+    """The states over ω/E_K (x) and T_D/E_K (y), log grids of n × n points, E_K = 1."""
+    x = _axis(*x_range, n, True, "ω/E_K")
+    y = _axis(*y_range, n, True, "T_D/E_K")
+    if T_over_EK < 0 or not math.isfinite(T_over_EK):
+        raise ValueError(f"T/E_K must be a finite number >= 0 (got {T_over_EK})")
+    t0 = time.perf_counter()
+    if chunks:
+        import dask.array as da
+
+        X = da.from_array(x, chunks=chunks)[np.newaxis, :]
+        Y = da.from_array(y, chunks=chunks)[:, np.newaxis]
+        codes = np.asarray(_codes(X, 1.0, Y, T_over_EK, d, margin)[0].compute())
+    else:
+        codes = np.empty((n, n), dtype=np.int64)
+        rows = max(1, 250_000 // n)  # blocks of ~2.5e5 points, for progress
+        for start in range(0, n, rows):
+            part = slice(start, start + rows)
+            codes[part] = _codes(x[np.newaxis, :], 1.0, y[part, np.newaxis], T_over_EK, d, margin)[
+                0
+            ]
+            if progress is not None:
+                progress(min(start + rows, n), n)
+    lines = {}
+    melt = melting_line(T_over_EK, d)
+    if melt is not None:
+        lines["Lindemann boundary 4d²/(d−1), T = 0"] = 4 * d * d / (d - 1)
+        if T_over_EK > 0:
+            lines[f"melting line, T/E_K = {T_over_EK:g}"] = melt
+    return Diagram(
+        x, y, codes, "ω / E_K", "T_D / E_K",
+        {"T/E_K": T_over_EK, "d": d, "margin": margin, "n": n},
+        time.perf_counter() - t0, lines,
+    )  # fmt: skip
+
+
+def _regions(codes: NDArray[np.int64], min_share: float = 0.003):
+    """(mask, state) for each connected region of one state covering ≥ min_share of the grid.
+
+    A 4-neighbour flood fill on a grid thinned to at most 200 × 200 (labels need no more).
+    """
+    step = max(1, max(codes.shape) // 200)
+    small = codes[::step, ::step]
+    seen = np.zeros(small.shape, dtype=bool)
+    ny, nx = small.shape
+    out = []
+    for j0 in range(ny):
+        for i0 in range(nx):
+            if seen[j0, i0] or small[j0, i0] == len(STATES) - 1:  # no label for crossover
+                continue
+            code, stack, cells = small[j0, i0], [(j0, i0)], []
+            seen[j0, i0] = True
+            while stack:
+                j, i = stack.pop()
+                cells.append((j, i))
+                for jj, ii in ((j + 1, i), (j - 1, i), (j, i + 1), (j, i - 1)):
+                    if 0 <= jj < ny and 0 <= ii < nx and not seen[jj, ii] and small[jj, ii] == code:
+                        seen[jj, ii] = True
+                        stack.append((jj, ii))
+            if len(cells) >= min_share * small.size:
+                mask = np.zeros(codes.shape, dtype=bool)
+                for j, i in cells:
+                    mask[j * step, i * step] = True
+                out.append((mask, STATES[int(code)]))
+    return out
+
+
+def to_csv(diagram: Diagram) -> str:
+    X, Y = np.meshgrid(diagram.x, diagram.y)
+    states = diagram.states()
+    rows = ["x,y,state"] + [
+        f"{float(a)!r},{float(b)!r},{s}"
+        for a, b, s in zip(X.ravel(), Y.ravel(), states.ravel(), strict=True)
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def to_json(diagram: Diagram) -> str:
+    return json.dumps(
+        {
+            "x": {"label": diagram.x_label, "values": diagram.x.tolist()},
+            "y": {"label": diagram.y_label, "values": diagram.y.tolist()},
+            "states": list(STATES),
+            "codes": diagram.codes.tolist(),  # rows follow y, columns follow x
+            "counts": diagram.counts(),
+            "params": diagram.params,
+            "lines": diagram.lines,
+        },
+        ensure_ascii=False,
+    )
+
+
+def plot(diagram: Diagram, paths) -> None:
+    """The diagram as a figure: states shaded and labelled, the boundary lines drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    fig, ax = plt.subplots(figsize=(9.0, 5.6), constrained_layout=True)
+    cmap = ListedColormap([_COLORS[s] for s in STATES])
+    ax.pcolormesh(
+        diagram.x,
+        diagram.y,
+        diagram.codes,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(STATES) - 0.5,
+        shading="nearest",
+        rasterized=True,
+    )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"$\omega / E_K$")
+    ax.set_ylabel(r"$T_D / E_K$")
+    X, Y = np.meshgrid(diagram.x, diagram.y)
+    for region, state in _regions(diagram.codes):
+        # label at the median point of each sizeable connected region (log coordinates)
+        lx = np.exp(np.median(np.log(X[region])))
+        ly = np.exp(np.median(np.log(Y[region])))
+        ax.text(lx, ly, _LABELS[state], ha="center", va="center", fontsize=8)
+    styles = iter(["-", "--", ":"])
+    for name, value in diagram.lines.items():
+        ax.axhline(value, color="k", lw=1.2, ls=next(styles), label=f"{name}: {value:.3g}")
+    ax.axvline(1.0, color="0.3", lw=0.6)
+    handles = [Patch(color=_COLORS[s], label=s.replace("_", " ")) for s in STATES]
+    line_handles, _ = ax.get_legend_handles_labels()
+    ax.legend(
+        handles=handles + line_handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0)
+    )
+    p = diagram.params
+    ax.set_title(
+        f"states at T/E_K = {p['T/E_K']:g}, d = {p['d']}, ≪ read as ×{p['margin']:g}", fontsize=10
+    )
+    for path in paths:
+        fig.savefig(path, dpi=130)
+    plt.close(fig)

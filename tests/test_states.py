@@ -1,0 +1,161 @@
+"""The four states: the paper's six cases, crossovers, the Lindemann rule, diagrams, CLI.
+
+Points are placed deep inside each region of the paper's closing classification (every
+ordering by a factor 1000, against the margin 10), next to each boundary (factor 3), and
+checked against the independent Lindemann ratio of the generated lindemann_ratio.
+"""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import qcrystal
+from qcrystal import phase_diagram, states
+
+# (ω, E_K, T_D) with every ≪ by a factor of 1000 or more; E_K = 1.
+SIX_CASES = [
+    ((1e-3, 1.0, 1e-7), "conducting_optical_lattice"),  # shallow, T_D ≪ ω
+    ((1e-6, 1.0, 1e-3), "delocalized_quantum_crystal"),  # shallow, ω ≪ T_D ≪ E_K
+    ((1e-3, 1.0, 1e3), "localized_quantum_crystal"),  # shallow, E_K ≪ T_D
+    ((1e3, 1.0, 1e-3), "conducting_optical_lattice"),  # deep, T_D ≪ E_K
+    ((1e6, 1.0, 1e3), "insulating_optical_lattice"),  # deep, E_K ≪ T_D ≪ ω
+    ((1e3, 1.0, 1e6), "localized_quantum_crystal"),  # deep, ω ≪ T_D
+]
+
+
+@pytest.mark.parametrize(("scales", "expected"), SIX_CASES)
+def test_the_six_cases_of_the_paper(scales, expected):
+    assert states.classify(*scales) == expected
+    assert states.reasons(*scales)["state"] == expected
+
+
+def test_vectorized_and_broadcasting():
+    omega = np.array([c[0][0] for c in SIX_CASES])
+    T_D = np.array([c[0][2] for c in SIX_CASES])
+    got = states.classify(omega, 1.0, T_D)
+    assert got.tolist() == [c[1] for c in SIX_CASES]
+    grid = states.classify(omega[:, None], 1.0, T_D[None, :])
+    assert grid.shape == (6, 6)
+
+
+@pytest.mark.parametrize(
+    "scales",
+    [
+        (1.0, 1.0, 1e-6),  # ω ≈ E_K: neither shallow nor deep
+        (1e-3, 1.0, 3e-3),  # shallow, T_D only 3× above ω
+        (1e-3, 1.0, 3.0),  # shallow, T_D only 3× above E_K
+        (1e3, 1.0, 3.0),  # deep, T_D only 3× above E_K
+        (1e3, 1.0, 3e2),  # deep, T_D only 3× below ω
+    ],
+)
+def test_crossover_near_each_boundary(scales):
+    assert states.classify(*scales) == "crossover"
+
+
+def test_margin_is_the_factor_read_as_much_less():
+    assert states.classify(1e-3, 1.0, 30.0, margin=10.0) == "localized_quantum_crystal"
+    assert states.classify(1e-3, 1.0, 30.0, margin=50.0) == "crossover"
+    with pytest.raises(ValueError, match="margin must be > 1"):
+        states.classify(1.0, 1.0, 1.0, margin=1.0)
+
+
+def test_localized_label_agrees_with_the_lindemann_ratio():
+    rng = np.random.default_rng(5)
+    omega = 10 ** rng.uniform(-4, 4, 4000)
+    T_D = 10 ** rng.uniform(-4, 5, 4000)
+    T = 10 ** rng.uniform(-3, 3, 4000)
+    got = states.classify(omega, 1.0, T_D, T, 3)
+    ratio = qcrystal.lindemann_ratio(T_D, 1.0, T, 3)
+    assert np.all(ratio[got == "localized_quantum_crystal"] < 0.5)
+    # and the demotion happens: shallow lattice, E_K ≪ T_D, but hot enough to melt
+    assert states.classify(1e-3, 1.0, 30.0, T=50.0) == "delocalized_quantum_crystal"
+    # deep: r₀²/a² ≈ 18 T/T_D² at high T, so T = 1e13 melts T_D = 1e7
+    assert states.classify(1e5, 1.0, 1e7, T=1e13) == "insulating_optical_lattice"
+    why = states.reasons(1e-3, 1.0, 30.0, T=50.0)
+    assert "Lindemann" in why["notes"][0] and why["lindemann_ratio"] >= 0.5
+
+
+def test_two_dimensions_never_localize_at_positive_temperature():
+    assert states.classify(1e-3, 1.0, 1e3, T=0.0, d=2) == "localized_quantum_crystal"
+    assert states.classify(1e-3, 1.0, 1e3, T=0.1, d=2) == "delocalized_quantum_crystal"
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError, match="omega must be > 0"):
+        states.classify(-1.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="d must be 1, 2 or 3"):
+        states.classify(1.0, 1.0, 1.0, d=4)
+    with pytest.raises(ValueError, match="pass scalars"):
+        states.reasons([1.0, 2.0], 1.0, 1.0)
+
+
+def test_melting_line_matches_the_lindemann_ratio():
+    for t in (0.1, 1.0, 10.0):
+        line = phase_diagram.melting_line(t, 3)
+        assert abs(float(qcrystal.lindemann_ratio(line, 1.0, t, 3)) - 0.5) < 1e-12
+    assert phase_diagram.melting_line(0.0, 3) == 18.0  # 4d²/(d − 1) of (51)
+    assert phase_diagram.melting_line(0.5, 2) is None
+
+
+def test_ratio_diagram_regions_and_dask_agree():
+    dia = phase_diagram.ratio_diagram(n=120)
+    counts = dia.counts()
+    assert all(counts[s] > 0 for s in states.STATES)
+    # every point agrees with classify at its own coordinates
+    X, Y = np.meshgrid(dia.x, dia.y)
+    np.testing.assert_array_equal(dia.states(), states.classify(X, 1.0, Y))
+    lazy = phase_diagram.ratio_diagram(n=120, chunks=37)
+    np.testing.assert_array_equal(lazy.codes, dia.codes)
+
+
+def test_phase_diagram_cli_writes_figure_csv_json(tmp_path):
+    prefix = tmp_path / "pd"
+    out = subprocess.run(
+        [sys.executable, "-m", "qcrystal.cli", "phase-diagram", "--out", str(prefix),
+         "--n", "80", "--T", "0.5", "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    summary = json.loads(out.stdout)
+    assert summary["points"] == 6400
+    assert (tmp_path / "pd.png").read_bytes()[:4] == b"\x89PNG"
+    svg = (tmp_path / "pd.svg").read_text()
+    for label in ("localized", "conducting", "insulating", "melting line"):
+        assert label in svg
+    data = json.loads((tmp_path / "pd.json").read_text())
+    assert len(data["codes"]) == 80 and "melting line, T/E_K = 0.5" in data["lines"]
+    assert (tmp_path / "pd.csv").read_text().startswith("x,y,state\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["phase-diagram", "--out", "x", "--n", "1"], "points per axis"),
+        (["phase-diagram", "--out", "x", "--xrange", "5", "1"], "lo < hi"),
+        (["phase-diagram", "--out", "/nonexistent/dir/x"], "does not exist"),
+        (["state", "--omega", "1"], "missing --E_K, --T_D"),
+        (["state", "--omega", "-1", "--E_K", "1", "--T_D", "1"], "omega must be > 0"),
+        (["state", "--model", "nope.toml"], "cannot read"),
+        (["state", "--omega", "1", "--E_K", "1", "--T_D", "1", "--set", "U=3"], "--set needs"),
+    ],
+)
+def test_hostile_cli_input_exits_2_with_a_clear_error(args, message):
+    out = subprocess.run(
+        [sys.executable, "-m", "qcrystal.cli", *args], capture_output=True, text=True
+    )
+    assert out.returncode == 2 and message in out.stderr
+
+
+def test_state_from_a_model_file():
+    out = subprocess.run(
+        [sys.executable, "-m", "qcrystal.cli", "state", "--model", "examples/rydberg.toml",
+         "--set", "U=30", "--set", "T=0.1", "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    data = json.loads(out.stdout)
+    assert data["state"] in states.STATES and data["T"] == 0.1
+    assert data["lindemann_ratio"] == pytest.approx(
+        float(qcrystal.lindemann_ratio(data["T_D"], data["E_K"], 0.1, 3)), rel=1e-14
+    )
