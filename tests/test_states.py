@@ -159,3 +159,22 @@ def test_state_from_a_model_file():
     assert data["lindemann_ratio"] == pytest.approx(
         float(qcrystal.lindemann_ratio(data["T_D"], data["E_K"], 0.1, 3)), rel=1e-14
     )
+
+
+def test_model_diagram_agrees_with_the_model_quantities(tmp_path):
+    from qcrystal import model as models
+
+    dia = phase_diagram.model_diagram("examples/rydberg.toml", (2.0, 200.0), (0.01, 2000.0), n=12)
+    for i in (0, 5, 11):
+        for j in (0, 6, 11):
+            m = models.load(
+                "examples/rydberg.toml",
+                {"lattice.depth": float(dia.x[i]), "lattice.temperature": float(dia.y[j])},
+            )
+            q = {x.symbol: x.value for x in models.quantities(m)}
+            expected = states.classify(q["ω"][0], q["E_K"], q["T_D"], float(dia.y[j]), 3)
+            assert dia.states()[j, i] == expected
+    melt_x, melt_y = dia.curves["melting line T_m(U), r₀/a = 1/2"]
+    assert np.all(melt_y > 0) and len(melt_x) == len(melt_y)
+    phase_diagram.plot(dia, [tmp_path / "model.svg"])
+    assert "lattice depth" in (tmp_path / "model.svg").read_text()

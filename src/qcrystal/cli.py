@@ -157,7 +157,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Classify a log grid of ω/E_K × T_D/E_K at a fixed T/E_K and d, and write "
         "PREFIX.png, PREFIX.svg, PREFIX.csv and PREFIX.json.",
         epilog="examples:\n  qcrystal phase-diagram --out diagram\n"
-        "  qcrystal phase-diagram --T 0.5 --n 1000 --chunks 250 --out hot",
+        "  qcrystal phase-diagram --T 0.5 --n 1000 --chunks 250 --out hot\n"
+        "  qcrystal phase-diagram --model examples/rydberg.toml --out rydberg",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ph.add_argument("--out", required=True, metavar="PREFIX", help="output files PREFIX.*")
@@ -173,6 +174,18 @@ def _parser() -> argparse.ArgumentParser:
         "--chunks", type=int, default=None, help="compute on dask arrays of this chunk size"
     )
     ph.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    ph.add_argument("--linear", action="store_true", help="linear axes (default: log)")
+    ph.add_argument(
+        "--model", type=Path, metavar="FILE", help="axes U and T of this model (not the ratios)"
+    )
+    ph.add_argument(
+        "--Urange", type=float, nargs=2, default=None, metavar=("LO", "HI"),
+        help="with --model: depth range (default 0.1 to 10 times the file's depth)",
+    )  # fmt: skip
+    ph.add_argument(
+        "--Trange", type=float, nargs=2, default=None, metavar=("LO", "HI"),
+        help="with --model: temperature range (default 1e-3 to 1e3 times E_K)",
+    )  # fmt: skip
     return p
 
 
@@ -235,10 +248,25 @@ def _cmd_phase_diagram(args: argparse.Namespace) -> int:
             print(f"\r  rows {done}/{total} ", end="", file=sys.stderr, flush=True)
 
     try:
-        dia = phase_diagram.ratio_diagram(
-            tuple(args.xrange), tuple(args.yrange), args.n, args.T, args.d, args.margin,
-            args.chunks, show,
-        )  # fmt: skip
+        if args.model:
+            from qcrystal import model as models
+
+            base = models.load(args.model)
+            e_k = 1 / (2 * base.mass * base.spacing[0] ** 2)
+            U_range = tuple(args.Urange or (0.1 * base.depth[0], 10 * base.depth[0]))
+            T_range = tuple(args.Trange or (1e-3 * e_k, 1e3 * e_k))
+            if args.chunks:
+                raise ValueError("--chunks is for the ratio axes; a model grid runs in NumPy")
+            dia = phase_diagram.model_diagram(
+                args.model, U_range, T_range, args.n, args.margin, log=not args.linear
+            )
+        else:
+            if args.Urange or args.Trange:
+                raise ValueError("--Urange/--Trange need --model")
+            dia = phase_diagram.ratio_diagram(
+                tuple(args.xrange), tuple(args.yrange), args.n, args.T, args.d, args.margin,
+                args.chunks, show, log=not args.linear,
+            )  # fmt: skip
     except ValueError as exc:
         print(f"qcrystal phase-diagram: {exc}", file=sys.stderr)
         return 2

@@ -12,14 +12,22 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from qcrystal.states import STATES, _codes
 
-__all__ = ["Diagram", "melting_line", "plot", "ratio_diagram", "to_csv", "to_json"]
+__all__ = [
+    "Diagram",
+    "melting_line",
+    "model_diagram",
+    "plot",
+    "ratio_diagram",
+    "to_csv",
+    "to_json",
+]
 
 _COLORS = {
     "conducting_optical_lattice": "#9ecae1",
@@ -47,6 +55,7 @@ class Diagram:
     params: dict
     seconds: float
     lines: dict  # name → y value of a horizontal line (Lindemann boundary, melting line)
+    curves: dict = field(default_factory=dict)  # name → (x, y) of a line across the diagram
 
     def states(self) -> NDArray[np.str_]:
         return np.asarray(STATES)[self.codes]
@@ -101,10 +110,11 @@ def ratio_diagram(
     margin: float = 10.0,
     chunks: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    log: bool = True,
 ) -> Diagram:
-    """The states over ω/E_K (x) and T_D/E_K (y), log grids of n × n points, E_K = 1."""
-    x = _axis(*x_range, n, True, "ω/E_K")
-    y = _axis(*y_range, n, True, "T_D/E_K")
+    """The states over ω/E_K (x) and T_D/E_K (y), grids of n × n points (log by default)."""
+    x = _axis(*x_range, n, log, "ω/E_K")
+    y = _axis(*y_range, n, log, "T_D/E_K")
     if T_over_EK < 0 or not math.isfinite(T_over_EK):
         raise ValueError(f"T/E_K must be a finite number >= 0 (got {T_over_EK})")
     t0 = time.perf_counter()
@@ -132,7 +142,7 @@ def ratio_diagram(
             lines[f"melting line, T/E_K = {T_over_EK:g}"] = melt
     return Diagram(
         x, y, codes, "ω / E_K", "T_D / E_K",
-        {"T/E_K": T_over_EK, "d": d, "margin": margin, "n": n},
+        {"T/E_K": T_over_EK, "d": d, "margin": margin, "n": n, "log": log},
         time.perf_counter() - t0, lines,
     )  # fmt: skip
 
@@ -168,6 +178,49 @@ def _regions(codes: NDArray[np.int64], min_share: float = 0.003):
     return out
 
 
+def model_diagram(
+    model_path,
+    U_range: tuple[float, float],
+    T_range: tuple[float, float],
+    n: int = 200,
+    margin: float = 10.0,
+    log: bool = True,
+) -> Diagram:
+    """The states of a model over its lattice depth U (x) and temperature T (y).
+
+    The model is specialised by the per-model code generator (``qcrystal codegen --model``)
+    into a temporary module whose vectorized ω(U) and T_D(U) feed :func:`classify`.
+    """
+    import importlib.util
+    import tempfile
+    from pathlib import Path
+
+    import qcrystal
+    from qcrystal.codegen import model_gen
+
+    x = _axis(*U_range, n, log, "U")
+    y = _axis(*T_range, n, log, "T")
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = model_gen.write_model(model_path, tmp)
+        spec = importlib.util.spec_from_file_location("qcrystal_diagram_model", path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+    omega = qcrystal.lattice_frequency(x, mod.E_R)
+    t_d = mod.debye_temperature(x)
+    codes = _codes(
+        omega[np.newaxis, :], mod.E_K, t_d[np.newaxis, :], y[:, np.newaxis], mod.D, margin
+    )[0]
+    name = Path(str(model_path)).name
+    melt = mod.melting_temperature(x)
+    curves = {"melting line T_m(U), r₀/a = 1/2": (x[melt > 0], melt[melt > 0])}
+    return Diagram(
+        x, y, np.asarray(codes), "U", "T",
+        {"model": name, "d": mod.D, "margin": margin, "n": n, "E_K": mod.E_K, "log": log},
+        time.perf_counter() - t0, {}, curves,
+    )  # fmt: skip
+
+
 def to_csv(diagram: Diagram) -> str:
     X, Y = np.meshgrid(diagram.x, diagram.y)
     states = diagram.states()
@@ -188,6 +241,7 @@ def to_json(diagram: Diagram) -> str:
             "counts": diagram.counts(),
             "params": diagram.params,
             "lines": diagram.lines,
+            "curves": {k: [v[0].tolist(), v[1].tolist()] for k, v in diagram.curves.items()},
         },
         ensure_ascii=False,
     )
@@ -214,10 +268,13 @@ def plot(diagram: Diagram, paths) -> None:
         shading="nearest",
         rasterized=True,
     )
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(r"$\omega / E_K$")
-    ax.set_ylabel(r"$T_D / E_K$")
+    if diagram.params.get("log", True):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    symbols = {"ω / E_K": r"$\omega / E_K$", "T_D / E_K": r"$T_D / E_K$",
+               "U": r"lattice depth $U$", "T": r"temperature $T$"}  # fmt: skip
+    ax.set_xlabel(symbols.get(diagram.x_label, diagram.x_label))
+    ax.set_ylabel(symbols.get(diagram.y_label, diagram.y_label))
     X, Y = np.meshgrid(diagram.x, diagram.y)
     for region, state in _regions(diagram.codes):
         # label at the median point of each sizeable connected region (log coordinates)
@@ -227,16 +284,19 @@ def plot(diagram: Diagram, paths) -> None:
     styles = iter(["-", "--", ":"])
     for name, value in diagram.lines.items():
         ax.axhline(value, color="k", lw=1.2, ls=next(styles), label=f"{name}: {value:.3g}")
-    ax.axvline(1.0, color="0.3", lw=0.6)
+    for name, (cx, cy) in diagram.curves.items():
+        ax.plot(cx, cy, color="k", lw=1.2, ls="--", label=name)
+    ax.set_ylim(diagram.y[0], diagram.y[-1])
+    if diagram.x_label == "ω / E_K":
+        ax.axvline(1.0, color="0.3", lw=0.6)  # ω = E_K: shallow to the left, deep to the right
     handles = [Patch(color=_COLORS[s], label=s.replace("_", " ")) for s in STATES]
     line_handles, _ = ax.get_legend_handles_labels()
     ax.legend(
         handles=handles + line_handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0)
     )
     p = diagram.params
-    ax.set_title(
-        f"states at T/E_K = {p['T/E_K']:g}, d = {p['d']}, ≪ read as ×{p['margin']:g}", fontsize=10
-    )
+    where = f"model {p['model']}" if "model" in p else f"T/E_K = {p['T/E_K']:g}"
+    ax.set_title(f"states: {where}, d = {p['d']}, ≪ read as ×{p['margin']:g}", fontsize=10)
     for path in paths:
         fig.savefig(path, dpi=130)
     plt.close(fig)
