@@ -9,6 +9,9 @@ The numeric functions are generated from the derivations (``qcrystal codegen``):
 * :func:`debye_integral` — I_d(b) = ∫₀¹ x^(d−2) coth(bx) dx of (48)
 * :func:`lindemann_ratio` — r₀/a in the Debye approximation, bounded by (47)
 * :func:`melting_temperature` — the T at which r₀/a reaches 1/2
+
+and, hand-written: :func:`classify` (the four states), :func:`derivation` (the steps of an
+equation, rendered in Jupyter) and :func:`check_step` (is a student's step right?).
 """
 
 from importlib import import_module
@@ -16,6 +19,9 @@ from importlib import import_module
 # Exported lazily (PEP 562): `qcrystal codegen` must run even when a generated module is
 # missing or stale, so importing the package never imports the generated code.
 _EXPORTS = {
+    "check_step": "step_check",
+    "classify": "states",
+    "derivation": "step_check",
     "debye_integral": "phonons",
     "debye_temperature": "phonons",
     "effective_frequency": "lattice",
@@ -33,8 +39,11 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "check_step",
+    "classify",
     "debye_integral",
     "debye_temperature",
+    "derivation",
     "effective_frequency",
     "gaussian_hopping",
     "lattice_frequency",

@@ -175,6 +175,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     ph.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     ph.add_argument("--linear", action="store_true", help="linear axes (default: log)")
+    ck = sub.add_parser(
+        "check-step",
+        help="is your expression for step N of a derivation right?",
+        description="Compare an expression with step N of the derivation of an equation "
+        "(see `qcrystal derive ID` for the steps). Plain mathematics in the step's symbols "
+        "only: + - * / **, numbers, sqrt, exp, log, sin, …; nothing is evaluated. Exit 0: "
+        "equivalent, 1: not equivalent (a point where they differ is shown), 2: cannot decide "
+        "or bad input.",
+        epilog="examples:\n  qcrystal check-step 38 7 'sqrt(omega**2 + Omega**2)'\n"
+        "  qcrystal check-step 38 7 'epsilon = omega + Omega'",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ck.add_argument("id", help="equation id, e.g. 38")
+    ck.add_argument("step", type=int, help="step number, from 1")
+    ck.add_argument("expression", help="your expression (quote it for the shell)")
+    ck.add_argument("--json", action="store_true", help="print JSON")
     ph.add_argument(
         "--model", type=Path, metavar="FILE", help="axes U and T of this model (not the ratios)"
     )
@@ -191,6 +207,27 @@ def _parser() -> argparse.ArgumentParser:
 
 _ALIASES = {"U": "lattice.depth", "T": "lattice.temperature", "m": "model.mass",
             "nu": "model.filling"}  # fmt: skip
+
+
+def _cmd_check_step(args: argparse.Namespace) -> int:
+    import json
+
+    from qcrystal import step_check
+
+    try:
+        result = step_check.check_step(args.id, args.step, args.expression)
+    except (KeyError, ValueError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
+        print(f"qcrystal check-step: {message}", file=sys.stderr)
+        if "unknown name" in str(exc):
+            print("  (`qcrystal derive ID` shows the step and its symbols)", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"answer": result.answer, "detail": result.detail,
+                          "point": result.point}, ensure_ascii=False))  # fmt: skip
+    else:
+        print(f"{result.answer}: {result.detail}")
+    return result.exit_code
 
 
 def _cmd_state(args: argparse.Namespace) -> int:
@@ -531,6 +568,7 @@ def main(argv: list[str] | None = None) -> int:
         "model": _cmd_model,
         "state": _cmd_state,
         "phase-diagram": _cmd_phase_diagram,
+        "check-step": _cmd_check_step,
     }[args.command]
     return handler(args)
 

@@ -1,0 +1,87 @@
+"""The step checker: equivalent rewritings pass, near misses fail with a point, hostile
+text is refused without being evaluated. Exit codes 0 / 1 / 2 through the CLI."""
+
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+
+import qcrystal
+from qcrystal import safe_expr
+from qcrystal.step_check import EQUIVALENT, NOT_EQUIVALENT
+
+
+@pytest.mark.parametrize(
+    ("eq_id", "step", "text"),
+    [
+        ("38", 7, "sqrt(omega**2 + Omega**2)"),
+        ("38", 7, "(Omega**2 + omega**2)**(1/2)"),
+        ("38", 7, "epsilon = sqrt(omega*omega + Omega*Omega)"),
+        ("38", 6, "(omega_1**2 + Omega_1**2 - epsilon_1**2)/(4*epsilon_1) = 0"),
+        ("34", 2, "2*sqrt(E_R*U)"),
+    ],
+)
+def test_equivalent_rewritings_are_accepted(eq_id, step, text):
+    result = qcrystal.check_step(eq_id, step, text)
+    assert result.answer == EQUIVALENT, result.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "diagnosis"),
+    [
+        ("2*sqrt(omega**2 + Omega**2)", "constant factor"),
+        ("-sqrt(omega**2 + Omega**2)", "sign"),
+        ("omega**2 + Omega**2", "missing square root"),
+        ("omega + Omega", "yours/derived"),
+    ],
+)
+def test_near_misses_are_caught_with_a_counterexample(text, diagnosis):
+    result = qcrystal.check_step("38", 7, text)
+    assert result.answer == NOT_EQUIVALENT
+    assert diagnosis in result.detail
+    assert result.point["point"] and result.point["printed"] != result.point["derived"]
+
+
+@pytest.fixture
+def nothing_is_evaluated():
+    boom = AssertionError("student text reached an evaluator")
+    with (
+        mock.patch("builtins.eval", side_effect=boom),
+        mock.patch("builtins.exec", side_effect=boom),
+        mock.patch("sympy.sympify", side_effect=boom),
+    ):
+        yield
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["__import__('os').system('ls')", "omega.__class__", "open('f')", "lambda: omega", "x + 1"],
+)
+def test_hostile_input_is_refused(text, nothing_is_evaluated):
+    with pytest.raises(safe_expr.ExpressionError):
+        qcrystal.check_step("38", 7, text)
+
+
+def test_bad_step_numbers_and_ids():
+    with pytest.raises(ValueError, match="steps 1 to 7"):
+        qcrystal.check_step("38", 8, "omega")
+    with pytest.raises(ValueError, match="has no derivation"):
+        qcrystal.check_step("37", 1, "nu")
+
+
+def test_derivation_renders_for_jupyter():
+    dv = qcrystal.derivation("38")
+    assert "sqrt" in dv._repr_latex_() and len(dv.steps) == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("sqrt(omega**2 + Omega**2)", 0), ("2*sqrt(omega**2 + Omega**2)", 1), ("os.system", 2)],
+)
+def test_cli_exit_codes(text, code):
+    out = subprocess.run(
+        [sys.executable, "-m", "qcrystal.cli", "check-step", "38", "7", text],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert out.returncode == code, out.stdout + out.stderr
