@@ -45,7 +45,10 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     v.add_argument("--json", action="store_true", help="print JSON instead of the table")
-    v.add_argument("--report", type=Path, metavar="PATH", help="also write a Markdown report")
+    v.add_argument(
+        "--report", type=Path, metavar="PATH",
+        help="also write a report: LaTeX if PATH ends in .tex, else Markdown",
+    )  # fmt: skip
     v.add_argument("--only", nargs="+", metavar="ID", help="verify only these equation ids")
     v.add_argument("--quiet", action="store_true", help="no progress on stderr")
     d = sub.add_parser(
@@ -482,7 +485,13 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if show:
         print("\r" + " " * 40 + "\r", end="", file=sys.stderr)
     if args.report:
-        args.report.write_text(_verify.to_markdown(findings, seconds), encoding="utf-8")
+        if args.report.suffix == ".tex":
+            from qcrystal import report_tex
+
+            text = report_tex.to_latex_document(findings, _verify.summary_line(findings, seconds))
+        else:
+            text = _verify.to_markdown(findings, seconds)
+        args.report.write_text(text, encoding="utf-8")
     if args.json:
         print(_verify.to_json(findings))
     else:
