@@ -178,6 +178,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     ph.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     ph.add_argument("--linear", action="store_true", help="linear axes (default: log)")
+    bk = sub.add_parser(
+        "book",
+        help="write the derivation book: a static site, readable offline",
+        description="Render every derivation, verdict and generated function as a static web "
+        "site (MathML, no network needed to read it). Open DIR/index.html in a browser.",
+        epilog="example:\n  qcrystal book --out site/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    bk.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
     ck = sub.add_parser(
         "check-step",
         help="is your expression for step N of a derivation right?",
@@ -210,6 +219,21 @@ def _parser() -> argparse.ArgumentParser:
 
 _ALIASES = {"U": "lattice.depth", "T": "lattice.temperature", "m": "model.mass",
             "nu": "model.filling"}  # fmt: skip
+
+
+def _cmd_book(args: argparse.Namespace) -> int:
+    from qcrystal import book
+
+    if args.out.exists() and not args.out.is_dir():
+        print(f"qcrystal book: {args.out} exists and is not a directory", file=sys.stderr)
+        return 2
+
+    def say(message: str) -> None:
+        print(f"  {message}", file=sys.stderr)
+
+    files = book.build(args.out, say)
+    print(f"wrote {len(files)} files; open {args.out / 'index.html'}")
+    return 0
 
 
 def _cmd_check_step(args: argparse.Namespace) -> int:
@@ -578,6 +602,7 @@ def main(argv: list[str] | None = None) -> int:
         "state": _cmd_state,
         "phase-diagram": _cmd_phase_diagram,
         "check-step": _cmd_check_step,
+        "book": _cmd_book,
     }[args.command]
     return handler(args)
 
