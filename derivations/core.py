@@ -64,6 +64,11 @@ class Step:
     def latex(self) -> str:
         return to_latex(self.expr)
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: the step's expression, with its justification as a LaTeX text line."""
+        why = _latex_escape(self.why)
+        return rf"$\displaystyle {self.latex()} \quad \text{{({why})}}$"
+
 
 @dataclass
 class Derivation:
@@ -134,6 +139,10 @@ class Derivation:
             [f"**({self.eq_id}) {self.title}**", ""]
             + [f"{i}. ${s.latex()}$ — {s.why}" for i, s in enumerate(self.steps, 1)]
         )
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter front ends that prefer Markdown: the same numbered steps."""
+        return self._repr_latex_()
 
 
 _TEX_SPECIALS = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}

@@ -58,6 +58,11 @@ class EquationRecord:
     source: str = ""
     note: str = ""
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter: the equation as printed, and what kind of record it is."""
+        kind = f"cited from {self.source}" if self.kind == "cited" else self.kind
+        return f"**({self.id})** §{self.section}, {kind}\n\n$$ {self.latex} $$"
+
 
 @dataclass
 class Finding:
