@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --model: compare the generated module with the library at 3 depths",
     )
+    c.add_argument("--json", action="store_true", help="with --selfcheck: print JSON")
     a = sub.add_parser(
         "accuracy",
         help="the paper's Gaussian and harmonic approximations against exact bands",
@@ -572,18 +573,23 @@ def _codegen_model(args: argparse.Namespace) -> int:
     except ValueError as exc:  # ModelError, ModelCodegenError, LatticeSumError
         print(f"qcrystal codegen: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {path}")
     if not args.selfcheck:
+        print(f"wrote {path}")
         return 0
-    failed = False
+    results = model_gen.selfcheck(args.model, path)
+    failed = any(err > tol for _, err, tol in results)
+    if args.json:
+        import json
+
+        rows = [{"quantity": s, "worst_relative_error": e, "tolerance": t, "ok": e <= t}
+                for s, e, t in results]  # fmt: skip
+        print(json.dumps({"module": str(path), "selfcheck": rows}, ensure_ascii=False))
+        return 1 if failed else 0
+    print(f"wrote {path}")
     print("selfcheck against qcrystal.model (mpmath quadrature) at 0.5, 1, 2 × the depth:")
-    for symbol, err, tol in model_gen.selfcheck(args.model, path):
-        ok = err <= tol
-        failed |= not ok
-        print(
-            f"  {symbol:<7} worst relative error {err:.2e}  (tolerance {tol:g})  "
-            + ("ok" if ok else "FAIL")
-        )
+    for symbol, err, tol in results:
+        verdict = "ok" if err <= tol else "FAIL"
+        print(f"  {symbol:<7} worst relative error {err:.2e}  (tolerance {tol:g})  {verdict}")
     return 1 if failed else 0
 
 
