@@ -50,6 +50,11 @@ def _context(model: models.Model, text: str) -> dict:
             "direction (the generated functions take the depth U as one number per point)"
         )
     inter, d = model.interaction, model.d
+    if model.omega != "bare":
+        raise ModelCodegenError(
+            f"{model.source}: per-model code takes Ω from the bare Φ; omega = "
+            f"{model.omega!r} (self-consistent smearing) is only in `qcrystal model show`"
+        )
     qs = {q.symbol: q for q in models.quantities(model)}  # lattice sums, notes, checks
     omega2 = qs["Ω²"].value
     s2 = [float(v) * model.mass / (2 * model.filling) for v in omega2]  # Σ_j ∂²Φ/∂x_α²
@@ -67,7 +72,12 @@ def _context(model: models.Model, text: str) -> dict:
         rho = sp.Symbol("rho", positive=True)
         printer = NumpyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
         profile_code = printer.doprint(profile.subs(interactions.R, rho))
-        if q >= d:
+        if inter.kind == "gaussian":
+            # Gaussian core ⊗ Gaussian smearing is a Gaussian of width σ² + l²: exact.
+            mode = "gaussian"
+            note = "U(a): the Gaussian core smeared exactly (a Gaussian of width σ² + l²)"
+            profile_code = f"{inter.params['V0']!r}, {inter.params['sigma']!r}"
+        elif q >= d:
             mode = "bare"
             lap = models._radial_laplacians(profile, d, model.spacing[0], 1)[1]
             note = f"U(a) = Φ(a): smearing Φ ~ r^-{q:g} diverges in d = {d}"

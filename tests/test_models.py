@@ -408,3 +408,68 @@ def test_rydberg_omega_by_its_power_series():
     )
     ref = 2 * C6 * sum((-(Rc**6)) ** k * _power_curvature_sum(6 + 6 * k, 3) for k in range(14))
     assert all(abs(v / ref - 1) < 1e-8 for v in _q(qs, "Ω²"))
+
+
+@pytest.mark.parametrize(
+    ("interaction", "message"),
+    [
+        ('kind = "power_law"\nC = nan\nn = 6', "must be a finite number"),
+        ('kind = "rydberg"\nC6 = inf\nR_c = 1.0', "must be a finite number"),
+        ('kind = "dipolar"\nC_dd = 1.0\ndirection = [nan, 0, 1]', "must be finite"),
+    ],
+)
+def test_non_finite_interaction_parameters_are_refused(interaction, message):
+    with pytest.raises(models.ModelError, match=message):
+        models.loads(_model("cubic", interaction), source="bad.toml")
+
+
+def test_filling_has_a_physical_bound():
+    with pytest.raises(models.ModelError, match="filling must be in"):
+        models.loads(_CONTACT.replace("filling = 1.0", "filling = 1e308"), source="bad.toml")
+
+
+def test_functions_numpy_lacks_still_evaluate():
+    text = _model(
+        "cubic", 'kind = "custom"\nexpression = "A*erf(r/s)/r**6 + B*abs(x)*exp(-r)"\n'
+        "parameters = {A = 2.0, s = 0.5, B = 0.1}",
+    )  # fmt: skip
+    qs = models.quantities(models.loads(text))
+    assert all(math.isfinite(v) for v in _q(qs, "Ω²"))
+
+
+def test_custom_anisotropic_core_is_detected_like_the_builtin():
+    custom = _model("square", 'kind = "custom"\nexpression = "(1 - 3*x**2/r**2)/r**3"')
+    builtin = _model("square", 'kind = "dipolar"\nC_dd = 1.0\ndirection = [1, 0, 0]')
+    d1 = _q(models.quantities(models.loads(custom)), "D")
+    d2 = _q(models.quantities(models.loads(builtin)), "D")
+    assert abs(d1 - d2) <= 1e-12 * abs(d2)
+
+
+def test_a_summand_that_vanishes_at_every_site_sums_to_zero():
+    res = lattice_sum(lambda x, y, z: 0.0 * x, Lattice((1.0,)), power=math.inf)
+    assert res.value == 0.0 and res.shells <= 3
+
+
+def test_per_model_codegen_refuses_smeared_omega_and_reports_failed_selfchecks(tmp_path):
+    smeared = tmp_path / "smeared.toml"
+    smeared.write_text(
+        _model("cubic", 'kind = "rydberg"\nC6 = 200.0\nR_c = 0.6').replace(
+            "filling = 1.0", 'filling = 1.0\nomega = "smeared"'
+        )
+    )  # fmt: skip
+    cmd = [sys.executable, "-m", "qcrystal.cli", "codegen", "--out", str(tmp_path), "--model"]
+    out = subprocess.run([*cmd, str(smeared)], capture_output=True, text=True)
+    assert out.returncode == 2 and "only in `qcrystal model show`" in out.stderr
+    weak = tmp_path / "weak.toml"
+    weak.write_text(_model("cubic", 'kind = "power_law"\nC = -3.0\nn = 6'))
+    out = subprocess.run([*cmd, str(weak), "--selfcheck"], capture_output=True, text=True)
+    assert out.returncode == 1 and "selfcheck could not run" in out.stderr
+
+
+def test_gaussian_core_on_a_square_lattice_is_generated_exactly(tmp_path):
+    from qcrystal.codegen import model_gen
+
+    path = tmp_path / "gsq.toml"
+    path.write_text(_model("square", 'kind = "gaussian"\nV0 = 10.0\nsigma = 0.35', depth=2.0))
+    module = model_gen.write_model(path, tmp_path)
+    assert all(err <= tol for _, err, tol in model_gen.selfcheck(path, module))

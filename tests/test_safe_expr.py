@@ -97,3 +97,22 @@ def test_size_limits():
         safe_expr.parse("r\nimport os", NAMES)
     with pytest.raises(safe_expr.ExpressionError, match="expected an expression as text"):
         safe_expr.parse(3.0, NAMES)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("r**sqrt(-1)", "not a finite real number"),
+        ("r**log(0)", "not a finite real number"),
+        ("(((9**64)**64)**64)**64*r", "more than 60 digits"),
+        ("gamma(100000000)*r", "unknown function 'gamma'"),
+    ],
+)
+def test_review_findings_are_refused_quickly(text, message):
+    with pytest.raises(safe_expr.ExpressionError, match=message):
+        safe_expr.parse(text, NAMES)
+
+
+def test_exact_mode_reads_decimals_as_fractions():
+    assert safe_expr.parse("0.25*r", NAMES, exact=True) == r / 4
+    assert safe_expr.parse("0.25*r", NAMES) != r / 4  # a float64 by default

@@ -85,3 +85,31 @@ def test_cli_exit_codes(text, code):
         capture_output=True, text=True,
     )  # fmt: skip
     assert out.returncode == code, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sqrt(Omega**2 + omega**2) + 10**(-40)",  # below the 30-digit probe
+        "sqrt(Omega**2 + omega**2)*(1 + 10**(-31))",
+        "sqrt(Omega**2 + omega**2) + abs(omega - 7) + (omega - 7)",  # differs only for ω > 7
+        "((Omega + omega + 1)**8 + 1)**8",  # would take SymPy minutes to expand
+    ],
+)
+def test_wrong_answers_the_narrow_probe_missed_are_caught(text):
+    result = qcrystal.check_step("38", 7, text)
+    assert result.answer == NOT_EQUIVALENT and result.point
+
+
+def test_decimals_mean_what_they_spell():
+    assert qcrystal.check_step("38", 7, "(Omega**2 + omega**2)**0.5").answer == EQUIVALENT
+
+
+def test_a_condition_step_needs_the_whole_equation():
+    with pytest.raises(safe_expr.ExpressionError, match="write the whole equation"):
+        qcrystal.check_step("38", 6, "0")
+
+
+def test_inequality_steps_say_so():
+    result = qcrystal.check_step("48", 5, "x")
+    assert result.answer == "cannot decide" and "inequality" in result.detail

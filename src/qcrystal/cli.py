@@ -576,7 +576,11 @@ def _codegen_model(args: argparse.Namespace) -> int:
     if not args.selfcheck:
         print(f"wrote {path}")
         return 0
-    results = model_gen.selfcheck(args.model, path)
+    try:
+        results = model_gen.selfcheck(args.model, path)
+    except ValueError as exc:  # the library refuses one of the checked depths
+        print(f"qcrystal codegen: selfcheck could not run: {exc}", file=sys.stderr)
+        return 1
     failed = any(err > tol for _, err, tol in results)
     if args.json:
         import json

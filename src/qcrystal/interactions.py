@@ -20,6 +20,7 @@ decide whether lattice sums converge and whether Gaussian smearing diverges).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -65,6 +66,8 @@ def _number(params: dict, key: str, kind: str, positive: bool = False) -> float:
         raise ValueError(
             f"interaction parameter '{key}' must be a number (got {type(value).__name__})"
         )
+    if not math.isfinite(value):
+        raise ValueError(f"interaction parameter '{key}' must be a finite number (got {value!r})")
     if positive and not value > 0:
         raise ValueError(f"interaction parameter '{key}' must be > 0 (got {value!r})")
     return float(value)
@@ -100,6 +103,8 @@ def _dipolar(p: dict) -> Interaction:
     ):
         raise ValueError(f"dipolar 'direction' must be a list of 3 numbers (got {direction!r})")
     norm = sum(float(v) ** 2 for v in direction) ** 0.5
+    if not math.isfinite(norm):
+        raise ValueError(f"dipolar 'direction' must be finite (got {direction!r})")
     if norm == 0:
         raise ValueError("dipolar 'direction' must not be the zero vector")
     e = [sp.Float(float(v) / norm) for v in direction]

@@ -178,6 +178,8 @@ def _estimate(partial, shell_abs, prev_abs, power, d, convergence) -> tuple[floa
         # The shells cancel by symmetry; the spread of the last partial sums is the error.
         return s_n, (float(np.ptp(partial[-4:])) if n >= 4 else math.inf)
     if math.isinf(power):
+        if shell_abs == 0 and prev_abs == 0:
+            return s_n, 0.0  # two empty shells of a faster-than-any-power summand: done
         ratio = shell_abs / prev_abs if prev_abs else 1.0
         return s_n, (shell_abs * ratio / (1 - ratio) if ratio < 1 else math.inf)
     # S_n = S − c₁ (n + ½)^(−q) − c₂ (n + ½)^(−q−2) − …, q = p − d (the shells fill the

@@ -55,6 +55,34 @@ _DEFAULTS = {
 OMEGA_MODES = ("bare", "smeared")
 
 
+def _vectorized(fn):
+    """A scalar function over arrays; an overflow gives inf (the sums then refuse it)."""
+
+    def safe(*args):
+        try:
+            return float(fn(*args))
+        except (OverflowError, ValueError):
+            return math.inf
+
+    return np.vectorize(safe, otypes=[float])
+
+
+# NumPy lacks some functions the model parser allows (and their derivatives): evaluate them
+# here rather than fail with a NameError from inside lambdify.
+_NUMPY = [
+    {
+        "erf": _vectorized(math.erf),
+        "erfc": _vectorized(math.erfc),
+        "gamma": _vectorized(math.gamma),
+        "polygamma": _vectorized(lambda n, x: mpmath.polygamma(int(n), x)),
+        "loggamma": _vectorized(math.lgamma),
+        "DiracDelta": lambda x, *k: np.zeros_like(np.asarray(x, dtype=float)),
+        "Heaviside": lambda x, *k: np.heaviside(x, 0.5),
+    },
+    "numpy",
+]
+
+
 class ModelError(ValueError):
     """A model file that cannot be used; the message names the file and the key."""
 
@@ -155,7 +183,11 @@ def _check(data: dict, source: str, text: str) -> Model:
     wavelength = _per_direction(lat["wavelength"], d, f"{source}: [lattice] wavelength")
     depth = _per_direction(lat["depth"], d, f"{source}: [lattice] depth")
     _require(m["mass"] > 0, f"{source}: [model] mass must be > 0 (got {m['mass']!r})")
-    _require(m["filling"] > 0, f"{source}: [model] filling must be > 0 (got {m['filling']!r})")
+    _require(
+        0 < m["filling"] <= 1e6,
+        f"{source}: [model] filling must be in (0, 1e6] atoms per site (got {m['filling']!r})",
+    )
+    _require(m["mass"] <= 1e30, f"{source}: [model] mass must be <= 1e30 (got {m['mass']!r})")
     _require(
         all(w > 0 for w in wavelength),
         f"{source}: [lattice] wavelength must be > 0 (got {list(wavelength)})",
@@ -241,7 +273,7 @@ class Quantity:
 
 def _sum(model: Model, expr: sp.Expr, what: str, power: float | None) -> SumResult:
     xs = interactions.X
-    f = sp.lambdify(xs, expr, "numpy")
+    f = sp.lambdify(xs, expr, _NUMPY)
     lattice = Lattice(model.spacing)
     return lattice_sum(
         f,
@@ -282,7 +314,7 @@ def quantities(model: Model) -> list[Quantity]:
             neighbours[2 * beta, beta], neighbours[2 * beta + 1, beta] = a[beta], -a[beta]
         for alpha in range(d):
             second = sp.diff(inter.phi, xs[alpha], 2)
-            curv = sp.lambdify(xs, second, "numpy")
+            curv = sp.lambdify(xs, second, _NUMPY)
             omega2_nn[alpha] = 2 * nu / m * float(np.sum(curv(*neighbours.T)))
             res = _sum(
                 model,
@@ -453,8 +485,12 @@ def _dynamic_parameter(model: Model, l_width: np.ndarray) -> tuple[float, str]:
         return nu**2 / d * float(curvature.subs(dict(zip(interactions.X, at, strict=True)))), ""
     profile = _radial_profile(inter, d)
     q = inter.near_power
-    if q is None and profile is not None:
-        q = _near_power(profile, model.spacing[0])
+    if q is None:
+        q = (
+            _near_power(profile, model.spacing[0])
+            if profile is not None
+            else _near_power_cartesian(inter.phi, d, model.spacing[0])
+        )
     diverges = q is not None and q >= d
     isotropic = np.ptp(l_width) <= 1e-12 * l_width[0]
     if profile is not None and diverges:
@@ -492,7 +528,7 @@ def _dynamic_parameter(model: Model, l_width: np.ndarray) -> tuple[float, str]:
         lap2 = sum((l_width[i] ** 2 / 2) * sp.diff(lap, xs[i], 2) for i in range(d)) / 2
         smeared = inter.phi + lap + lap2
         note = "U(a) by the gradient expansion U ≈ Φ + (l²/2)∇²Φ + ½((l²/2)∇²)²Φ (l ≪ a)"
-    curvature = sp.lambdify(interactions.X, sum(sp.diff(smeared, x, 2) for x in xs), "numpy")
+    curvature = sp.lambdify(interactions.X, sum(sp.diff(smeared, x, 2) for x in xs), _NUMPY)
     return nu**2 / d * float(curvature(*at)), note
 
 
@@ -501,6 +537,26 @@ def _near_power(profile: sp.Expr, a: float) -> float:
     f = sp.lambdify(interactions.R, profile, "mpmath")
     with mpmath.workdps(30):
         small, smaller = abs(f(mpmath.mpf(2e-8) * a)), abs(f(mpmath.mpf(1e-8) * a))
+    if small == 0 or not mpmath.isfinite(smaller):
+        return math.inf if not mpmath.isfinite(smaller) else 0.0
+    return max(0.0, float(mpmath.log(smaller / small, 2)))
+
+
+def _near_power_cartesian(phi: sp.Expr, d: int, a: float) -> float:
+    """q in max_direction |Φ| ~ r^(−q) as r → 0, for a Φ that is not radial."""
+    f = sp.lambdify(interactions.X, phi, "mpmath")
+    dirs = [(1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (1, 0, 1), (0, 1, 1), (1, 1, 1)]
+    dirs = [v for v in dirs if not any(v[d:])] or [(1, 0, 0)]
+    with mpmath.workdps(30):
+
+        def envelope(scale):
+            vals = []
+            for v in dirs:
+                norm = mpmath.sqrt(sum(c * c for c in v))
+                vals.append(abs(f(*(mpmath.mpf(scale) * a * c / norm for c in v))))
+            return max(vals)
+
+        small, smaller = envelope(2e-8), envelope(1e-8)
     if small == 0 or not mpmath.isfinite(smaller):
         return math.inf if not mpmath.isfinite(smaller) else 0.0
     return max(0.0, float(mpmath.log(smaller / small, 2)))
@@ -575,8 +631,8 @@ def _radial_profile(inter: interactions.Interaction, d: int) -> sp.Expr | None:
     candidate = on_plane.subs({x: 0 for x in xs[1:d]}).subs(xs[0], r)
     if candidate.free_symbols - {r}:
         return None
-    f_plane = sp.lambdify(xs[:d], on_plane, "numpy")
-    f_radial = sp.lambdify(r, candidate, "numpy")
+    f_plane = sp.lambdify(xs[:d], on_plane, _NUMPY)
+    f_radial = sp.lambdify(r, candidate, _NUMPY)
     rng = np.random.default_rng(1)
     pts = rng.uniform(0.3, 3.0, (6, d)) * rng.choice([-1, 1], (6, d))
     with np.errstate(all="ignore"):

@@ -203,6 +203,13 @@ def model_diagram(
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         path = model_gen.write_model(model_path, tmp)
+        # The generated module must agree with the library before it draws anything.
+        failed = [s for s, err, tol in model_gen.selfcheck(model_path, path) if not err <= tol]
+        if failed:
+            raise ValueError(
+                f"{model_path}: the generated module disagrees with `qcrystal model show` on "
+                f"{', '.join(failed)} (see `qcrystal codegen --model … --selfcheck`)"
+            )
         spec = importlib.util.spec_from_file_location("qcrystal_diagram_model", path)
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)

@@ -34,12 +34,12 @@ FUNCTIONS: dict[str, type[sp.Function] | object] = {
     "erf": sp.erf,
     "erfc": sp.erfc,
     "abs": sp.Abs,
-    "gamma": sp.gamma,
 }
 _CONSTANTS = {"pi": sp.pi, "E": sp.E}
 _MAX_LENGTH = 2000  # characters: a model's potential, or one step of a derivation
 _MAX_NODES = 400
 _MAX_POWER = 64  # |exponent| of a numeric power: 10**10**10 must not be computed
+_MAX_DIGITS = 60  # an exact integer or fraction with more digits is refused (nested powers)
 
 
 class ExpressionError(ValueError):
@@ -56,10 +56,13 @@ def parse(
     *,
     source: str = "<expression>",
     line: int = 1,
+    exact: bool = False,
 ) -> sp.Expr:
     """``text`` as a SymPy expression in ``symbols`` (name → Symbol), or an ExpressionError.
 
     ``line`` is the line of ``text`` in ``source`` (a model file), so errors point there.
+    ``exact``: decimal literals become the fractions they spell (0.25 → 1/4), as a student
+    writing 0.5 means one half, not the nearest float64.
     """
     if not isinstance(text, str):
         raise ExpressionError(
@@ -80,12 +83,15 @@ def parse(
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > _MAX_NODES:
         raise ExpressionError(f"expression has more than {_MAX_NODES} parts", source, line, 1, "")
-    return _Translator(text.strip(), symbols, source, line).visit(tree.body)
+    return _Translator(text.strip(), symbols, source, line, exact).visit(tree.body)
 
 
 class _Translator:
-    def __init__(self, text: str, symbols: Mapping[str, sp.Symbol], source: str, line: int):
+    def __init__(
+        self, text: str, symbols: Mapping[str, sp.Symbol], source: str, line: int, exact: bool
+    ):
         self.text, self.symbols, self.source, self.line = text, symbols, source, line
+        self.exact = exact
 
     def fail(self, node: ast.AST, message: str) -> ExpressionError:
         col = getattr(node, "col_offset", 0)
@@ -107,7 +113,9 @@ class _Translator:
             raise self.fail(node, "'{token}' is not a finite number")
         if isinstance(value, int) and abs(value) > 10**30:
             raise self.fail(node, "'{token}' is too large an integer")
-        return sp.Integer(value) if isinstance(value, int) else sp.Float(value)
+        if isinstance(value, int):
+            return sp.Integer(value)
+        return sp.Rational(repr(value)) if self.exact else sp.Float(value)
 
     def visit_Name(self, node: ast.Name) -> sp.Expr:
         if node.id in self.symbols:
@@ -131,20 +139,34 @@ class _Translator:
             raise self.fail(node, "'^' in '{token}' is not a power here: write **")
         left, right = self.visit(node.left), self.visit(node.right)
         if isinstance(node.op, ast.Add):
-            return left + right
+            return self.checked(node, left + right)
         if isinstance(node.op, ast.Sub):
-            return left - right
+            return self.checked(node, left - right)
         if isinstance(node.op, ast.Mult):
-            return left * right
+            return self.checked(node, left * right)
         if isinstance(node.op, ast.Div):
             if right == 0:
                 raise self.fail(node, "division by zero in '{token}'")
-            return left / right
+            return self.checked(node, left / right)
         if isinstance(node.op, ast.Pow):
-            if right.is_number and abs(float(right)) > _MAX_POWER:
-                raise self.fail(node, f"exponent in '{{token}}' exceeds ±{_MAX_POWER}")
-            return left**right
+            if right.is_number:
+                if not right.is_real or not right.is_finite:
+                    raise self.fail(node, "exponent in '{token}' is not a finite real number")
+                if abs(float(right)) > _MAX_POWER:
+                    raise self.fail(node, f"exponent in '{{token}}' exceeds ±{_MAX_POWER}")
+            return self.checked(node, left**right)
         raise self.fail(node, "operator in '{token}' is not allowed (use + − * / **)")
+
+    def checked(self, node: ast.AST, value: sp.Expr) -> sp.Expr:
+        """Refuse exact numbers too large to be mathematics a model needs (and slow to build)."""
+        for atom in value.atoms(sp.Rational):
+            if len(str(abs(atom.p))) > _MAX_DIGITS or len(str(atom.q)) > _MAX_DIGITS:
+                raise self.fail(
+                    node, f"'{{token}}' makes a number of more than {_MAX_DIGITS} digits"
+                )
+        if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
+            raise self.fail(node, "'{token}' is not a finite real expression")
+        return value
 
     def visit_Call(self, node: ast.Call) -> sp.Expr:
         if not isinstance(node.func, ast.Name):
@@ -159,4 +181,6 @@ class _Translator:
             raise self.fail(node, "'{token}': positional arguments only")
         if len(node.args) != 1:
             raise self.fail(node, f"{name} takes one argument")
-        return FUNCTIONS[name](self.visit(node.args[0]))
+        arg = self.visit(node.args[0])
+        # Unevaluated: gamma(10**8) must not be computed as an eight-digit factorial here.
+        return self.checked(node, FUNCTIONS[name](arg, evaluate=False))

@@ -11,8 +11,14 @@ equation ``lhs = rhs`` or only its right-hand side.
 
 from __future__ import annotations
 
+import math
+import random
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import mpmath
 import sympy as sp
 
 from qcrystal import safe_expr
@@ -64,6 +70,9 @@ def check_step(eq_id: str, number: int, text: str) -> StepCheck:
     text that is not plain mathematics in the step's symbols.
     """
     target = _step(eq_id, number)
+    if isinstance(target, sp.core.relational.Relational) and not isinstance(target, sp.Equality):
+        return StepCheck(UNDECIDED, "this step is an inequality; the checker compares "
+                         "expressions and equations")  # fmt: skip
     sides = target.args if isinstance(target, sp.Equality) else (target,)
     if isinstance(target, sp.MatrixBase) or not all(side.is_commutative for side in sides):
         return StepCheck(UNDECIDED, "this step is a matrix or an operator identity")
@@ -71,23 +80,34 @@ def check_step(eq_id: str, number: int, text: str) -> StepCheck:
     lhs_text, sep, rhs_text = text.partition("=")
     if sep and isinstance(target, sp.Equality):
         pairs = [
-            (safe_expr.parse(lhs_text, names, source="step"), target.lhs),
-            (safe_expr.parse(rhs_text, names, source="step"), target.rhs),
+            (safe_expr.parse(lhs_text, names, source="step", exact=True), target.lhs),
+            (safe_expr.parse(rhs_text, names, source="step", exact=True), target.rhs),
         ]
     elif sep:
         raise safe_expr.ExpressionError(
             "this step is an expression, not an equation: leave out '='", "step", 1,
             len(lhs_text) + 1, "=",
         )  # fmt: skip
+    elif isinstance(target, sp.Equality) and target.rhs.is_number:
+        # A condition such as "… = 0": its right side alone says nothing.
+        raise safe_expr.ExpressionError(
+            f"step {number} is the condition {sp.sstr(target)}: write the whole equation "
+            "'left = right'", "step", 1, 1, text[:20],
+        )  # fmt: skip
     else:
-        mine = safe_expr.parse(text, names, source="step")
+        mine = safe_expr.parse(text, names, source="step", exact=True)
         pairs = [(mine, target.rhs if isinstance(target, sp.Equality) else target)]
     expected = sp.sstr(target)
     for student, derived in pairs:
-        out = compare(student, derived)
-        if out.verdict is Verdict.CONFIRMED:
-            continue
-        if out.verdict is Verdict.DISCREPANCY:
+        # Numbers first: a wide, exact probe settles most wrong answers in milliseconds,
+        # and an expression whose expansion would take minutes never reaches SymPy.
+        miss = _wide_probe(student, derived)
+        try:
+            with _time_limit(_DIAGNOSIS_SECONDS if miss else _SECONDS):
+                out = compare(student, derived)
+        except TimeoutError:
+            out = None
+        if out is not None and out.verdict is Verdict.DISCREPANCY:
             point = out.example or {}
             how = "; ".join(out.diagnosis) if out.diagnosis else out.finding
             how = how.replace("printed", "yours")
@@ -98,5 +118,90 @@ def check_step(eq_id: str, number: int, text: str) -> StepCheck:
                     f"the derivation's = {point.get('derived')}."
                 )
             return StepCheck(NOT_EQUIVALENT, f"{how}.{where}", point, expected)
-        return StepCheck(UNDECIDED, out.finding, {}, expected)
+        if miss is not None:
+            # The verdict's probe box is narrow and 30 digits; a student's answer must also
+            # agree far outside it, exactly, and be defined wherever the derivation is.
+            where, mine, theirs = miss
+            return StepCheck(
+                NOT_EQUIVALENT,
+                f"differs from the derived step. At {where}: yours = {mine}, "
+                f"the derivation's = {theirs}.",
+                {"point": where, "printed": mine, "derived": theirs},
+                expected,
+            )
+        if out is None:
+            return StepCheck(
+                UNDECIDED, f"the comparison took longer than {_SECONDS} s", {}, expected
+            )
+        if out.verdict is not Verdict.CONFIRMED:
+            return StepCheck(UNDECIDED, out.finding, {}, expected)
     return StepCheck(EQUIVALENT, "equal to the derived step", {}, expected)
+
+
+_SECONDS = 20
+_DIAGNOSIS_SECONDS = 5  # only to name the mistake when the numbers already found one
+
+
+@contextmanager
+def _time_limit(seconds: int):
+    """Raise TimeoutError after ``seconds`` (main thread only; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _wide_probe(student: sp.Expr, derived: sp.Expr, points: int = 24):
+    """A point where the two differ, over a wide range of every symbol, at 50 digits.
+
+    Positive symbols are drawn log-uniformly in [1e-3, 1e3], others uniformly in [−30, 30]
+    (a fixed seed: the same points every run). Points where the derivation itself is not a
+    finite real number are skipped; where it is and the student's expression is not, or the
+    two differ beyond 1e-40 relative, that point is returned.
+    """
+    symbols = sorted((student.free_symbols | derived.free_symbols), key=str)
+    f_mine = sp.lambdify(symbols, student, "mpmath")
+    f_theirs = sp.lambdify(symbols, derived, "mpmath")
+    rng = random.Random("qcrystal step check")
+    with mpmath.workdps(50):
+        for _ in range(points):
+            values = []
+            for sym in symbols:
+                if sym.is_positive:
+                    values.append(mpmath.mpf(10) ** rng.uniform(-3, 3))
+                else:
+                    values.append(mpmath.mpf(rng.uniform(-30, 30)))
+            try:
+                theirs = f_theirs(*values)
+            except (ZeroDivisionError, ValueError, OverflowError):
+                continue
+            if not _finite_real(theirs):
+                continue
+            try:
+                mine = f_mine(*values)
+            except (ZeroDivisionError, ValueError, OverflowError):
+                mine = mpmath.nan
+            scale = max(abs(theirs), mpmath.mpf(10) ** -30)
+            if not _finite_real(mine) or abs(mine - theirs) > mpmath.mpf(10) ** -40 * scale:
+                where = ", ".join(
+                    f"{s}={mpmath.nstr(v, 6)}" for s, v in zip(symbols, values, strict=True)
+                )
+                return where, mpmath.nstr(mine, 12), mpmath.nstr(theirs, 12)
+    return None
+
+
+def _finite_real(value) -> bool:
+    try:
+        return math.isfinite(float(value)) and mpmath.im(value) == 0
+    except (TypeError, ValueError, OverflowError):
+        return False
