@@ -178,3 +178,15 @@ def test_model_diagram_agrees_with_the_model_quantities(tmp_path):
     assert np.all(melt_y > 0) and len(melt_x) == len(melt_y)
     phase_diagram.plot(dia, [tmp_path / "model.svg"])
     assert "lattice depth" in (tmp_path / "model.svg").read_text()
+
+
+def test_model_diagram_refuses_depths_without_a_localized_state(tmp_path):
+    weak = tmp_path / "weak.toml"
+    weak.write_text(
+        '[model]\nmass = 1.0\n[lattice]\nkind = "cubic"\nwavelength = 2.0\ndepth = 60.0\n'
+        '[interaction]\nkind = "power_law"\nC = -3.0\nn = 6\n'
+    )
+    with pytest.raises(ValueError, match="no localized state"):
+        phase_diagram.model_diagram(weak, (1.0, 600.0), (0.01, 1.0), n=10)
+    ok = phase_diagram.model_diagram(weak, (30.0, 600.0), (0.01, 1.0), n=10)
+    assert ok.codes.shape == (10, 10)

@@ -214,6 +214,13 @@ def model_diagram(
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
     omega = qcrystal.lattice_frequency(x, mod.E_R)
+    eps2 = omega[:, np.newaxis] ** 2 + 2 * mod.FILLING / mod.MASS * mod.LATTICE_CURVATURE
+    unstable = np.any(eps2 <= 0, axis=1)
+    if np.any(unstable):
+        raise ValueError(
+            f"{model_path}: ω² + Ω² ≤ 0 for U ≤ {float(x[unstable].max()):.6g}: no localized "
+            "state (38) there; start --Urange above it"
+        )
     t_d = mod.debye_temperature(x)
     codes = _codes(
         omega[np.newaxis, :], mod.E_K, t_d[np.newaxis, :], y[:, np.newaxis], mod.D, margin
