@@ -102,11 +102,17 @@ def check_step(eq_id: str, number: int, text: str) -> StepCheck:
         # Numbers first: a wide, exact probe settles most wrong answers in milliseconds,
         # and an expression whose expansion would take minutes never reaches SymPy.
         miss = _wide_probe(student, derived)
-        try:
-            with _time_limit(_DIAGNOSIS_SECONDS if miss else _SECONDS):
-                out = compare(student, derived)
-        except TimeoutError:
-            out = None
+        size = _expansion_size(student)
+        if miss is None and size > _MAX_EXPANSION:
+            return StepCheck(UNDECIDED, "your expression is too large to simplify safely "
+                             f"(it expands to ~{size:.0e} terms)", {}, expected)  # fmt: skip
+        out = None
+        if size <= _MAX_EXPANSION:  # SymPy's expansion runs in C: no alarm can stop it
+            try:
+                with _time_limit(_DIAGNOSIS_SECONDS if miss else _SECONDS):
+                    out = compare(student, derived)
+            except TimeoutError:
+                out = None
         if out is not None and out.verdict is Verdict.DISCREPANCY:
             point = out.example or {}
             how = "; ".join(out.diagnosis) if out.diagnosis else out.finding
@@ -139,6 +145,7 @@ def check_step(eq_id: str, number: int, text: str) -> StepCheck:
 
 
 _SECONDS = 20
+_MAX_EXPANSION = 2000  # terms an expansion of the student's expression may produce
 _DIAGNOSIS_SECONDS = 5  # only to name the mistake when the numbers already found one
 
 
@@ -159,6 +166,22 @@ def _time_limit(seconds: int):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _expansion_size(expr: sp.Basic) -> float:
+    """An upper bound on the number of terms ``expand`` makes of ``expr`` (capped at 1e12)."""
+    if expr.is_Atom:
+        return 1.0
+    args = [_expansion_size(a) for a in expr.args]
+    if expr.is_Add:
+        size = sum(args)
+    elif expr.is_Mul:
+        size = math.prod(args)
+    elif expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        size = args[0] ** min(int(expr.exp), 40)
+    else:
+        size = 1.0 + sum(args)
+    return min(size, 1e12)
 
 
 def _wide_probe(student: sp.Expr, derived: sp.Expr, points: int = 24):
