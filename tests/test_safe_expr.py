@@ -4,8 +4,6 @@ Hostile inputs must be refused *without evaluating anything*: eval, exec, sympif
 parse_expr are patched to fail loudly during these tests.
 """
 
-from unittest import mock
-
 import pytest
 import sympy as sp
 
@@ -15,16 +13,7 @@ r, C = sp.symbols("r C", positive=True)
 NAMES = {"r": r, "C": C}
 
 
-@pytest.fixture(autouse=True)
-def nothing_is_evaluated():
-    boom = AssertionError("user text reached an evaluator")
-    with (
-        mock.patch("builtins.eval", side_effect=boom),
-        mock.patch("builtins.exec", side_effect=boom),
-        mock.patch("sympy.sympify", side_effect=boom),
-        mock.patch("sympy.parsing.sympy_parser.parse_expr", side_effect=boom),
-    ):
-        yield
+pytestmark = pytest.mark.usefixtures("nothing_is_evaluated")  # tests/conftest.py
 
 
 @pytest.mark.parametrize(
