@@ -22,6 +22,7 @@ from sympy.codegen.cfunctions import expm1
 
 from qcrystal.derivations.verdict import Verdict, compare
 
+from . import measure
 from .printer import cse_lines
 from .specs import MODULES, Function, Module, debye_constants
 
@@ -55,6 +56,7 @@ def _prove_stable(stable: sp.Expr, derived: sp.Expr, what: str) -> None:
 
 def _function_context(f: Function) -> dict:
     names = {a.symbol: a.name for a in f.args}
+    measured = measure.docstring_lines(f.name)
     pieces = f.build()
     if f.reduce_last_axis:
         _prove_stable(pieces["bracket_stable"], pieces["bracket"], f.name)
@@ -86,11 +88,14 @@ def _function_context(f: Function) -> dict:
         "args": f.args,
         "body": body,
         "notes": [
-            line
-            for note in (*f.notes, f"Generated from derivation ({f.derivation}).")
-            for line in textwrap.wrap(note, 88)
+            *(
+                line
+                for note in (*f.notes, f"Generated from derivation ({f.derivation}).")
+                for line in textwrap.wrap(note, 88)
+            ),
+            *measured,
         ],
-        "_inputs": [sp.srepr(e) for e in exprs],
+        "_inputs": [*(sp.srepr(e) for e in exprs), *measured],
     }
 
 
@@ -161,6 +166,10 @@ def render_debye(template_dir: Path = TEMPLATE_DIR) -> str:
     name = "debye.py.j2"
     env = _environment(template_dir)
     context = debye_constants()
+    context["accuracy"] = {
+        f: measure.docstring_lines(f)
+        for f in ("debye_temperature", "debye_integral", "lindemann_ratio", "melting_temperature")
+    }
     text = (template_dir / name).read_text(encoding="utf-8")
     h = hashlib.sha256(text.encode())
     for key in sorted(context):

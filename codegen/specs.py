@@ -158,6 +158,9 @@ SMALL_B_TOL = 2e-18
 LI2_TOL = 2e-17
 # Above b = Z_CLAMP, z = e^(−2b) < 2e-35 is dropped against I₃ ≥ 1/2 (it would need 1e-17).
 Z_CLAMP = 40.0
+# From the smallest integer b where everything but 1/2 + ζ(2)/(2b²) adds up to less than
+# this (≈ 1e-3 ulp of I₃ ≥ 1/2), the two-term asymptote replaces exp, log1p and Li₂.
+ASYMPTOTIC_TOL = 1e-19
 # Safeguarded Newton: three steps in ln b from the branch asymptote, then one in b itself.
 # Against mpmath root-finding on 40 T_D/E_K from 18.5 to 1e12: 4 steps give ≤ 1 ulp from
 # T_D/E_K = 30 on (18 ulp at 18.5, where R − 1/2 itself is ill-conditioned); 3 give 1e6 ulp.
@@ -198,6 +201,7 @@ def debye_constants() -> dict[str, object]:
     small_b_slope = [c * (2 * (degree - i) + 1) for i, c in enumerate(small_b)]
     with mpmath.workdps(50):
         at_switch = 1 / mpmath.mpf(SWITCH) + SWITCH * _taylor(coeffs, mpmath.mpf(SWITCH) ** 2)
+    asymptotic = _asymptotic_start()
     return {
         "td_factor": [_f64(factor.subs(d, k)) for k in (1, 2, 3)],
         "small_b": [repr(float(c)) for c in small_b],
@@ -210,7 +214,24 @@ def debye_constants() -> dict[str, object]:
         "i3_at_switch": repr(float(at_switch)),
         "newton_steps": NEWTON_STEPS,
         "z_clamp": Z_CLAMP,
+        "asymptotic": asymptotic,
     }
+
+
+def _asymptotic_start() -> float:
+    """The smallest integer b ≥ 2 where I₃(b) − 1/2 − ζ(2)/(2b²) is below ASYMPTOTIC_TOL.
+
+    The remainder log1p(−z)/b − Li₂(z)/(2b²), z = e^(−2b), evaluated at 50 digits; both
+    terms are negative and fall monotonically, so the first integer that passes bounds all
+    larger b.
+    """
+    with mpmath.workdps(50):
+        for b in range(2, 200):
+            z = mpmath.exp(-2 * mpmath.mpf(b))
+            rest = mpmath.log1p(-z) / b - mpmath.polylog(2, z) / (2 * b * b)
+            if abs(rest) < ASYMPTOTIC_TOL:
+                return float(b)
+    raise RuntimeError("no asymptotic switch below b = 200")
 
 
 def _taylor(coeffs: list[sp.Rational], t: mpmath.mpf) -> mpmath.mpf:

@@ -50,6 +50,27 @@ def test_sqrt_product_where_the_product_overflows_or_underflows():
     assert ulps <= 2.0
 
 
+@pytest.mark.parametrize("kernel", ["hypot", "sqrt_product"])
+def test_kernels_block_by_block_with_broadcasting_and_mixed_ranges(kernel, monkeypatch):
+    # Blocks of 7 points: most blocks mix in-range points with ones that need the slow
+    # form, and a column against a transposed row exercises broadcasting without copies.
+    monkeypatch.setattr(_kernels, "BLOCK", 7)
+    x = EXTREMES[:, None]
+    y = np.asfortranarray(np.tile(EXTREMES[::-1], (3, 1))).T.reshape(1, -1)
+    got = getattr(_kernels, kernel)(x, y)
+    assert got.shape == (EXTREMES.size, 3 * EXTREMES.size)
+    op = (lambda a, b: a * a + b * b) if kernel == "hypot" else (lambda a, b: a * b)
+    xb, yb = np.broadcast_arrays(x, y)
+    with mp.workdps(50):
+        ref = np.array(
+            [
+                float(mp.sqrt(op(mp.mpf(a), mp.mpf(b))))
+                for a, b in zip(xb.flat, yb.flat, strict=True)
+            ]
+        ).reshape(xb.shape)
+    assert _rel_ulp(got, ref) <= 2.0
+
+
 def test_infinities_give_the_limit_not_nan():
     assert _kernels.hypot(np.inf, np.inf) == np.inf
     assert _kernels.hypot(0.0, 0.0) == 0.0

@@ -67,13 +67,22 @@ def _parser() -> argparse.ArgumentParser:
         description="Render the generated modules under src/qcrystal/ from the derivations "
         "through the Jinja2 templates in codegen/templates/.",
         epilog="examples:\n  qcrystal codegen\n  qcrystal codegen --check   "
-        "(exit 1 with a diff when the committed modules are stale)",
+        "(exit 1 with a diff when the committed modules are stale)\n"
+        "  qcrystal codegen --measure (re-measure the accuracy the docstrings state, "
+        "then regenerate)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     c.add_argument(
         "--check",
         action="store_true",
         help="regenerate in memory; exit 1 with a unified diff if stale",
+    )
+    c.add_argument(
+        "--measure",
+        action="store_true",
+        help="measure every generated function against mpmath on its fixed grids (about "
+        "10 s), record the worst errors in codegen/measured.json and regenerate, so the "
+        "docstrings state them",
     )
     c.add_argument(
         "--model",
@@ -547,8 +556,23 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 def _cmd_codegen(args: argparse.Namespace) -> int:
     from qcrystal.codegen import generator
 
+    if (args.model or args.out or args.selfcheck) and args.measure:
+        print(
+            "qcrystal codegen: --measure is for the built-in modules, not --model", file=sys.stderr
+        )
+        return 2
     if args.model or args.out or args.selfcheck:
         return _codegen_model(args)
+    if args.measure and args.check:
+        print("qcrystal codegen: --measure and --check do not go together", file=sys.stderr)
+        return 2
+    if args.measure:
+        from qcrystal.codegen import measure
+
+        results = measure.measure_all(lambda what: print(f"measuring {what}", file=sys.stderr))
+        measure.write_record(results)
+        print(measure.table())
+        print(f"wrote {measure.RECORD}")
     if args.check:
         diff = generator.check()
         if diff:
