@@ -65,15 +65,15 @@ def _function_context(f: Function) -> dict:
             lines, (expo, bracket) = cse_lines(
                 [pieces["exponent"], pieces["bracket_stable"]], names
             )
-            lines.append(f"decay = np.exp(-np.sum({expo}, axis=-1))")
+            result = f"-np.exp(-np.sum({expo}, axis=-1)) * np.sum(bracket, axis=-1)"
         else:
             lines, (bracket,) = cse_lines([pieces["bracket_stable"]], names)
-            lines.append(decay)
+            result = f"-{decay}"
         body = [
             "m = m[..., np.newaxis]  # the mass has no direction axis",
             *lines,
             f"bracket = {bracket}",
-            "return -decay * np.sum(bracket, axis=-1)",
+            f"return {result}",
         ]
         exprs = [pieces["exponent"], pieces["bracket_stable"]]
     else:
@@ -100,7 +100,7 @@ def _function_context(f: Function) -> dict:
 
 
 def _compensated_decay(exponent: sp.Expr, names: dict[sp.Symbol, str]) -> str | None:
-    """exp(−Σ c·∏ symbols) through the double-double kernel, when the exponent is such a monomial.
+    """exp(−Σ c·∏ symbols)·Σ bracket through the double-double kernel, for a monomial exponent.
 
     A float64 exponent x costs x ulp in exp(−x); the kernel carries it exactly. Needs a
     power-of-two coefficient (an exact scaling) and symbols to positive integer powers.
@@ -114,7 +114,8 @@ def _compensated_decay(exponent: sp.Expr, names: dict[sp.Symbol, str]) -> str | 
         if not (base.is_Symbol and power.is_Integer and power > 0):
             return None
         factors += [names[base]] * int(power)
-    return f"decay = exp_neg_sum_of_products({float(coeff)!r}, {', '.join(factors)})"
+    args = ", ".join(factors)
+    return f"exp_neg_sum_of_products({float(coeff)!r}, {args}, times=np.sum(bracket, axis=-1))"
 
 
 def _digest(template_text: str, contexts: list[dict]) -> str:

@@ -142,7 +142,9 @@ LATTICE = Module(
                 "1 − cos(k₀r)e^(−q), q = k₀²/(mε), is evaluated as "
                 "−expm1(−q) + 2e^(−q)sin²(k₀r/2) to avoid cancellation.",
                 "The Gaussian exponent Σ mεr²/4 is carried in double-double, so exp(−x) keeps "
-                "its ~1 ulp even at x ~ 700, where a float64 exponent would cost x ulp.",
+                "its ~1 ulp even at x ~ 700, where a float64 exponent would cost x ulp. "
+                "Beyond x = 700, where J turns subnormal, exp(−x) is scaled by 2^k and the "
+                "product with the bracket is rounded once into the subnormal range.",
             ),
         ),
     ),

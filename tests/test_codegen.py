@@ -141,6 +141,23 @@ def test_gaussian_hopping_large_exponent_keeps_its_digits(x):
     assert abs(got - ref) <= BUDGET * abs(ref)
 
 
+@pytest.mark.parametrize("x", [720.0, 740.0, 760.0, 900.0, 1e6])
+def test_gaussian_hopping_where_J_underflows(x):
+    """Past exponent ~708 J is subnormal, past ~745 below the smallest float64: the result
+    must then be the correctly rounded subnormal or exactly 0, never NaN or a stray value."""
+    e, mass, k = np.array([1.37, 2.91, 0.53]), 1.123456789, np.array([1.0, 0.7, 1.3])
+    r = np.sqrt(4 * x / (3 * mass * e)) * np.array([1.0, -1.0, 1.0])
+    u = np.array([0.3, 0.2, 0.1])
+    got = float(qcrystal.gaussian_hopping(r, e, u, k, mass))
+    ref = _hopping_reference(r, e, u, k, mass)  # 50 digits: no underflow in mpmath
+    tiny = 5e-324  # the smallest subnormal, the absolute resolution down there
+    assert np.isfinite(got)
+    # a few subnormal steps: the rounding of the product, not of the exponent
+    assert abs(got - ref) <= max(BUDGET * abs(ref), 4 * tiny)
+    if abs(ref) < tiny / 2:
+        assert got == 0.0
+
+
 def test_gaussian_hopping_deep_lattice_nearest_neighbour_is_stable():
     """Deep lattice, r near a site: the naive 1 − cos·e^(−q) loses digits; we do not."""
     kk = np.array([1.0])

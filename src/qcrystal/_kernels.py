@@ -152,20 +152,25 @@ def sqrt_product(x, y):
         return it.operands[-1]
 
 
-def exp_neg_sum_of_products(coeff: float, *factors, axis: int = -1):
-    """exp(−Σ_axis coeff·∏ factors), with the exponent carried in double-double.
+def exp_neg_sum_of_products(coeff: float, *factors, axis: int = -1, times=1.0):
+    """times · exp(−Σ_axis coeff·∏ factors), with the exponent carried in double-double.
 
     exp(−x) has condition number x: an exponent rounded to float64 (≈ x·ulp absolute) costs
     x ulp in the result, 150 ulp at x = 700. Forming each product and the sum exactly as a
     hi + lo pair (Dekker's product, Knuth's sum) leaves only exp's own rounding.
     ``coeff`` must be a power of two (exact scaling). Points where a Veltkamp split would
     overflow (|factor| > 1e290) fall back to the plain exponent.
+
+    Beyond x = 700, exp(−x) alone would be subnormal (or 0) before ``times`` multiplies it,
+    losing digits the product still has room for (70 subnormal steps at x = 720 with
+    times ~ 140). There exp(−x) = 2^(−k) exp(−(x − k ln 2)): k ln 2 comes off exactly
+    (Cody–Waite split of ln 2) and ``np.ldexp`` applies 2^(−k) last, rounding once.
     """
     mant, _ = math.frexp(coeff)
     if mant != 0.5:
         raise ValueError(f"coeff must be a power of two (got {coeff!r})")
     if any(is_duck_array(f) for f in factors):  # lazy arrays: the plain exponent
-        return np.exp(-coeff * np.sum(math.prod(factors), axis=axis))
+        return np.exp(-coeff * np.sum(math.prod(factors), axis=axis)) * times
     arrays = np.broadcast_arrays(*(np.asarray(f, dtype=np.float64) for f in factors))
     with np.errstate(over="ignore", invalid="ignore"):
         hi, lo = arrays[0], np.zeros(arrays[0].shape)
@@ -181,7 +186,26 @@ def exp_neg_sum_of_products(coeff: float, *factors, axis: int = -1):
         exact = np.isfinite(total_hi) & np.isfinite(total_lo)
         total_hi = np.where(exact, total_hi, plain)
         total_lo = np.where(exact, total_lo, 0.0)
-    return np.exp(-total_hi) * (1.0 - total_lo)
+        if not np.any(total_hi > _EXP_SCALE_FROM):
+            return np.exp(-total_hi) * (1.0 - total_lo) * times
+        # k ln 2 brings the exponent back to about 600, where exp(−x) is a normal float.
+        k = np.where(
+            total_hi > _EXP_SCALE_FROM,
+            np.minimum(np.round((total_hi - 600.0) / _LN2_HI), _EXP_SCALE_MAX_K),
+            0.0,
+        )
+        reduced, e = _two_sum(total_hi - k * _LN2_HI, -k * _LN2_LO)  # first term exact
+        value = np.exp(-reduced) * (1.0 - (total_lo + e)) * times
+        return np.ldexp(value, -k.astype(np.int64))
+
+
+# exp(−x) is scaled by 2^k from here on (exp(−700) ≈ 1e-304 is still normal).
+_EXP_SCALE_FROM = 700.0
+# ln 2 = _LN2_HI + _LN2_LO with _LN2_HI's last 21 bits zero (fdlibm's split): k·_LN2_HI is
+# exact for k < 2^21, and beyond k = 2^20 (x ~ 7e5) the result is 0 for any finite times.
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_EXP_SCALE_MAX_K = 2.0**20
 
 
 _SPLITTER = 134217729.0  # 2^27 + 1: Veltkamp's split of a double into two 26-bit halves
