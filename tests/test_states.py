@@ -161,6 +161,30 @@ def test_state_from_a_model_file():
     )
 
 
+def test_state_from_a_model_repeats_an_unreliable_D(tmp_path):
+    """A steep Yukawa core in 2D with wide Gaussians: the gradient expansion of (44) is out
+    of its range, which `model show` says; `state` must say it too (text and JSON)."""
+    path = tmp_path / "steep.toml"
+    path.write_text(
+        '[model]\nmass = 1.0\n[lattice]\nkind = "square"\nwavelength = 2.0\ndepth = 2.0\n'
+        'temperature = 0.1\n[interaction]\nkind = "custom"\n'
+        'expression = "A * exp(-r / xi) / r"\nparameters = { A = 1.0, xi = 0.3 }\n'
+    )
+    cmd = [sys.executable, "-m", "qcrystal.cli", "state", "--model", str(path)]
+    text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    assert "D is not reliable here" in text and "rests on that D" in text
+    data = json.loads(
+        subprocess.run([*cmd, "--json"], capture_output=True, text=True, check=True).stdout
+    )
+    assert any("not reliable" in w for w in data["warnings"])
+    # A well-localized model carries no warning.
+    ok = subprocess.run(
+        [sys.executable, "-m", "qcrystal.cli", "state", "--model", "examples/rydberg.toml",
+         "--json"], capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert json.loads(ok.stdout)["warnings"] == []
+
+
 def test_model_diagram_agrees_with_the_model_quantities(tmp_path):
     from qcrystal import model as models
 

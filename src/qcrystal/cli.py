@@ -279,8 +279,11 @@ def _cmd_state(args: argparse.Namespace) -> int:
             from qcrystal import model as models
 
             m = models.load(args.model, _overrides(args.set))
-            q = {x.symbol: x.value for x in models.quantities(m)}
+            qs = models.quantities(m)
+            q = {x.symbol: x.value for x in qs}
             omega, E_K, T_D, T, d = q["ω"][0], q["E_K"], q["T_D"], m.temperature, m.d
+            # T_D rests on D: an untrustworthy D makes the state's T_D untrustworthy too.
+            warnings = [x.note for x in qs if not x.reliable]
         else:
             if args.set:
                 raise ValueError("--set needs --model")
@@ -292,13 +295,14 @@ def _cmd_state(args: argparse.Namespace) -> int:
             omega, E_K, T_D = args.omega, args.E_K, args.T_D
             T = 0.0 if args.T is None else args.T
             d = 3 if args.d is None else args.d
+            warnings = []
         why = states.reasons(omega, E_K, T_D, T, d, args.margin)
     except ValueError as exc:
         print(f"qcrystal state: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps({"omega": omega, "E_K": E_K, "T_D": T_D, "T": T, "d": d, **why},
-                         ensure_ascii=False, indent=2))  # fmt: skip
+        print(json.dumps({"omega": omega, "E_K": E_K, "T_D": T_D, "T": T, "d": d, **why,
+                          "warnings": warnings}, ensure_ascii=False, indent=2))  # fmt: skip
         return 0
     print(f"ω = {omega:.6g}, E_K = {E_K:.6g}, T_D = {T_D:.6g}  (T = {T:g}, d = {d})")
     print(f"lattice: {why['lattice']}")
@@ -307,6 +311,10 @@ def _cmd_state(args: argparse.Namespace) -> int:
     print(f"state: {why['state'].replace('_', ' ')}")
     for note in why["notes"]:
         print(f"note: {note}")
+    for warning in warnings:
+        print(f"warning: {warning}")
+    if warnings:
+        print("warning: T_D, and so the state above, rests on that D")
     return 0
 
 

@@ -42,6 +42,9 @@ from qcrystal.lattice_sums import Lattice, LatticeSumError, SumResult, lattice_s
 
 __all__ = ["Model", "ModelError", "Quantity", "load", "loads", "quantities"]
 
+# The words a quantity's note carries when its value cannot be trusted.
+_UNRELIABLE = "D is not reliable here"
+
 _SECTIONS = {
     "model": {"name": str, "mass": float, "filling": float, "omega": str},
     "lattice": {"kind": str, "wavelength": "vector", "depth": "vector", "temperature": float},
@@ -269,6 +272,12 @@ class Quantity:
     unit: str
     equation: str
     note: str = ""
+
+    @property
+    def reliable(self) -> bool:
+        """False where the note says the value cannot be trusted (an expansion outside its
+        range), so that commands built on it can say so too."""
+        return _UNRELIABLE not in self.note
 
 
 def _sum(model: Model, expr: sp.Expr, what: str, power: float | None) -> SumResult:
@@ -515,7 +524,7 @@ def _dynamic_parameter(model: Model, l_width: np.ndarray) -> tuple[float, str]:
             f"core-overlap terms ∝ e^(−a²/2l²) = {overlap:.1g} that no expansion sees"
         )
         if err > 0.1 * abs(value):
-            note += ": too large, D is not reliable here (l is not ≪ a)"
+            note += f": too large, {_UNRELIABLE} (l is not ≪ a)"
         return nu**2 / d * value, note
     if diverges:
         smeared = inter.phi
