@@ -32,7 +32,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "module.py.j2"
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "src" / "qcrystal"
 # Functions of qcrystal._kernels that printed code may call; as_result closes every body.
-_KERNELS = ("as_result", "exp_neg_sum_of_products", "hypot", "sqrt_product")
+_KERNELS = ("as_result", "exp_neg_sum_of_products", "finite_or_raise", "hypot", "sqrt_product")
 
 
 def _environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
@@ -71,9 +71,13 @@ def _function_context(f: Function) -> dict:
             result = f"-{decay}"
         body = [
             "m = m[..., np.newaxis]  # the mass has no direction axis",
-            *lines,
-            f"bracket = {bracket}",
-            f"return {result}",
+            "# Overflow on the way is either harmless (k₀²/(mε) = inf gives e^(−inf) = 0) or",
+            "# ends in NaN, which finite_or_raise turns into a ValueError: no warnings here.",
+            'with np.errstate(over="ignore", divide="ignore", invalid="ignore"):',
+            *(f"    {line}" for line in lines),
+            f"    bracket = {bracket}",
+            f"    value = {result}",
+            f'return finite_or_raise(value, "{f.name}")',
         ]
         exprs = [pieces["exponent"], pieces["bracket_stable"]]
     else:

@@ -217,3 +217,26 @@ def test_broken_template_is_caught_by_the_references(tmp_path):
     except ValueError:
         return  # caught: the swapped arguments fail validation
     assert got.shape != () or abs(float(got) - ref) > BUDGET * abs(ref)
+
+
+def test_gaussian_hopping_far_apart_is_zero_and_an_overflowing_combination_is_refused():
+    # r² overflows: the Gaussian factor wins over the bracket's growth, J = 0 (not NaN).
+    assert qcrystal.gaussian_hopping([1e160, 0.0, 0.0], 1.0, 1.0, 1.0, 1.0) == 0.0
+    # ε·m overflows at r = 0: no meaningful float64 answer, so a clear error.
+    with pytest.raises(ValueError, match="gaussian_hopping overflowed float64"):
+        qcrystal.gaussian_hopping([0.0, 0.0, 0.0], 1e200, 1.0, 1.0, 1e200)
+    # A scalar call returns a 0-d float64 array like the other generated functions.
+    assert isinstance(qcrystal.gaussian_hopping([1.0, 0.0, 0.0], 1.0, 1.0, 1.0, 1.0), np.ndarray)
+
+
+@pytest.mark.parametrize("x", [100.0, 700.0])
+def test_gaussian_hopping_on_dask_keeps_the_double_double_exponent(x):
+    import dask.array as da
+
+    e, mass, k = np.array([1.37, 2.91, 0.53]), 1.123456789, np.array([1.0, 0.7, 1.3])
+    r = np.sqrt(4 * x / (3 * mass * e)) * np.array([1.0, -1.0, 1.0])
+    u = np.array([0.3, 0.2, 0.1])
+    lazy = qcrystal.gaussian_hopping(da.from_array(r[None, :]), e, u, k, mass)
+    assert isinstance(lazy, da.Array)
+    ref = _hopping_reference(r, e, u, k, mass)
+    assert abs(float(lazy.compute()[0]) - ref) <= BUDGET * abs(ref)

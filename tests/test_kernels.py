@@ -114,3 +114,17 @@ def test_dask_arrays_stay_lazy_and_agree_with_numpy(name, args):
 def test_dask_input_with_a_bad_value_is_still_refused():
     with pytest.raises(ValueError, match="b must be > 0"):
         qcrystal.debye_integral(3, _lazy([1.0, -2.0, 3.0]))
+
+
+@pytest.mark.parametrize("kernel", ["hypot", "sqrt_product"])
+def test_a_result_does_not_depend_on_its_neighbours(kernel):
+    """One out-of-range point in a block must not switch the others to the slow form."""
+    fn = getattr(_kernels, kernel)
+    rng = np.random.default_rng(3)
+    x, y = np.exp(rng.uniform(-5, 5, (2, 5000)))
+    alone = fn(x, y)
+    x2, y2 = x.copy(), y.copy()
+    x2[17], y2[17] = 1e200, 1e200
+    mixed = fn(x2, y2)
+    keep = np.arange(x.size) != 17
+    np.testing.assert_array_equal(mixed[keep], alone[keep])

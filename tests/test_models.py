@@ -473,3 +473,35 @@ def test_gaussian_core_on_a_square_lattice_is_generated_exactly(tmp_path):
     path.write_text(_model("square", 'kind = "gaussian"\nV0 = 10.0\nsigma = 0.35', depth=2.0))
     module = model_gen.write_model(path, tmp_path)
     assert all(err <= tol for _, err, tol in model_gen.selfcheck(path, module))
+
+
+@pytest.mark.parametrize(
+    "text, d",
+    [
+        ("5 / (13/10 + 37/100*r**2 + r**4)**2", 3),
+        ("5 / (13/10 + 37/100*r**2 + r**4)**2", 2),
+        ("2 / (r * (1 + r))", 1),
+        ("r**2 / (1 + r**5)", 3),
+    ],
+)
+def test_radial_rational_laplacians_agree_with_the_cancelling_chain(text, d):
+    """The GCD-free P/(Q^m r^j) chain against the general path (each ∇² cancelled to
+    lowest terms by SymPy), by mpmath at 50 digits at distances a lattice sum visits."""
+    import mpmath as mp
+    import sympy as sp
+
+    from qcrystal import interactions
+    from qcrystal import model as models
+
+    r = interactions.R
+    g = sp.sympify(text, locals={"r": r})  # a test-owned literal, not user input
+    reference = g
+    for g1, g2 in models._radial_rational_derivatives(g, d, 3):
+        ref1, ref2 = sp.diff(reference, r), sp.diff(reference, r, 2)
+        for got, ref in ((g1, ref1), (g2, ref2)):
+            f_got, f_ref = sp.lambdify(r, got, "mpmath"), sp.lambdify(r, ref, "mpmath")
+            with mp.workdps(50):
+                for x in ("0.7", "1", "2.5", "9"):
+                    want = f_ref(mp.mpf(x))
+                    assert abs(f_got(mp.mpf(x)) - want) <= mp.mpf(10) ** -40 * (1 + abs(want))
+        reference = sp.cancel(ref2 + (d - 1) * ref1 / r)

@@ -176,3 +176,61 @@ def test_debye_temperature_hypothesis(nu, D, m, d):
             * (mp.mpf(d) / 2 * mp.gamma(mp.mpf(d) / 2)) ** (mp.mpf(1) / d)
         )
     assert abs(debye_temperature(nu, D, m, d) - ref) <= BUDGET * ref
+
+
+# Extremes of the documented domain (found by an independent review). References in mpmath;
+# where b < 1e-10, I₃ = 1/b + b/9 to a relative b³/675 (its series), which needs no quadrature.
+def _melting_far(td, ek):
+    with mp.workdps(50):
+        return float(mp.mpf(td) ** 2 / (72 * mp.mpf(ek)))  # b = 1/R to b²/9 for R ≥ 1e20
+
+
+@pytest.mark.parametrize(
+    "td, ek",
+    [
+        (4.243321199409715e306, 2.3574006663387305e305),  # E_K past the Dekker split's range
+        (1e-10, 1e-320),  # T_D/E_K overflows, T_m does not
+        (1.0, 1 / 5e155),  # R·R overflows in the small-b start
+        (1.0, 1e-300),
+    ],
+)
+def test_melting_temperature_at_extreme_ratios(td, ek):
+    from qcrystal.phonons import melting_temperature
+
+    got = float(melting_temperature(td, ek, 3))
+    if td / 36 / ek < 1e20 and np.isfinite(td / ek):
+        ref = _melting_reference(td, ek)
+    else:
+        ref = _melting_far(td, ek)
+    assert abs(got - ref) <= BUDGET * ref
+
+
+def test_melting_temperature_infinite_cases_are_inf_not_nan():
+    from qcrystal.phonons import melting_temperature
+
+    assert melting_temperature(np.inf, 1.0, 3) == np.inf
+    assert melting_temperature(1e200, 1e-200, 3) == np.inf  # T_D²/(72 E_K) overflows
+
+
+@pytest.mark.parametrize(
+    "td, ek, t",
+    [
+        (1e-10, 1e300, 1.0),  # E_K/T_D overflows
+        (1e-200, 1e-300, 1e200),  # b = T_D/2T underflows to 0
+        (1e-300, 1.0, 1e-300),  # (E_K/T_D)·I₃ overflows
+        (2.0, 1e-250, 1e-100),
+    ],
+)
+def test_lindemann_ratio_where_intermediates_leave_float64(td, ek, t):
+    with mp.workdps(60):
+        b = mp.mpf(td) / (2 * mp.mpf(t))
+        integral = 1 / b + b / 9 if b < mp.mpf("1e-10") else I3(b)
+        ref = float(3 * mp.sqrt(mp.mpf(ek) / td * integral))
+    got = float(lindemann_ratio(td, ek, t, 3))
+    assert abs(got - ref) <= BUDGET * ref
+
+
+def test_debye_integral_overflows_to_inf_quietly():
+    # I₃ > 1/b, which exceeds every float64 below b ≈ 5.6e-309: inf is its rounding.
+    assert debye_integral(3, 5e-324) == np.inf
+    assert np.isfinite(debye_integral(3, 1e-300))

@@ -16,6 +16,7 @@ __all__ = [
     "as_result",
     "blockwise",
     "exp_neg_sum_of_products",
+    "finite_or_raise",
     "horner",
     "hypot",
     "is_duck_array",
@@ -87,6 +88,24 @@ def _block_iterator(arrays, block: int) -> np.nditer:
     )
 
 
+def finite_or_raise(value, what: str):
+    """``value`` unchanged, or a ValueError where it is NaN: an intermediate overflowed.
+
+    The arguments each passed their own check, so the message says which combination of
+    them left float64 and where; a duck array is checked when it is computed, not here.
+    """
+    if is_duck_array(value):
+        return value
+    value = np.asarray(value, dtype=np.float64)
+    if value.size and np.isnan(value).any():
+        at = f" at index {tuple(np.argwhere(np.isnan(value))[0].tolist())}" if value.ndim else ""
+        raise ValueError(
+            f"{what} overflowed float64 in an intermediate step{at} (each argument is in "
+            "range, but their combination is not)"
+        )
+    return value
+
+
 def horner(t, coeffs: Sequence[float]):
     """Σ_k coeffs[k] t^(n−1−k), highest power first, in one pass per coefficient."""
     acc = t * coeffs[0] + coeffs[1]
@@ -114,8 +133,16 @@ def hypot(x, y):
             out += ys * ys
             np.sqrt(out, out=out)
             if out.size and not (out.min() > _SAFE_LO and out.max() < _SAFE_HI):
-                out[...] = _hypot_block(xs, ys)
+                # Only the points out of range: a point's result must not depend on its
+                # neighbours in the block.
+                bad = np.flatnonzero(~((out > _SAFE_LO) & (out < _SAFE_HI)))
+                out[bad] = _hypot_block(_at(xs, bad), _at(ys, bad))
         return it.operands[-1]
+
+
+def _at(chunk, index):
+    """chunk[index] for a block of the iterator; a 0-d chunk is the same value everywhere."""
+    return chunk if chunk.ndim == 0 else chunk[index]
 
 
 def _hypot_block(x, y):
@@ -146,7 +173,10 @@ def sqrt_product(x, y):
         for xs, ys, out in it:
             np.multiply(xs, ys, out=out)
             if out.size and not (out.min() > _SAFE_LO_SQ and out.max() < _SAFE_HI_SQ):
-                out[...] = np.sqrt(xs) * np.sqrt(ys)
+                # √x·√y only where x·y left the safe range (or is NaN, from 0·inf).
+                bad = np.flatnonzero(~((out > _SAFE_LO_SQ) & (out < _SAFE_HI_SQ)))
+                np.sqrt(out, out=out)
+                out[bad] = np.sqrt(_at(xs, bad)) * np.sqrt(_at(ys, bad))
             else:
                 np.sqrt(out, out=out)
         return it.operands[-1]
@@ -169,11 +199,13 @@ def exp_neg_sum_of_products(coeff: float, *factors, axis: int = -1, times=1.0):
     mant, _ = math.frexp(coeff)
     if mant != 0.5:
         raise ValueError(f"coeff must be a power of two (got {coeff!r})")
-    if any(is_duck_array(f) for f in factors):  # lazy arrays: the plain exponent
-        return np.exp(-coeff * np.sum(math.prod(factors), axis=axis)) * times
-    arrays = np.broadcast_arrays(*(np.asarray(f, dtype=np.float64) for f in factors))
+    lazy = any(is_duck_array(f) for f in factors) or is_duck_array(times)
+    if lazy:  # dask: the same double-double exponent, without the 2^k scaling
+        arrays = np.broadcast_arrays(*factors)
+    else:
+        arrays = np.broadcast_arrays(*(np.asarray(f, dtype=np.float64) for f in factors))
     with np.errstate(over="ignore", invalid="ignore"):
-        hi, lo = arrays[0], np.zeros(arrays[0].shape)
+        hi, lo = arrays[0], np.zeros_like(arrays[0])
         for f in arrays[1:]:
             hi, lo = _dd_times(hi, lo, f)
         hi, lo = hi * coeff, lo * coeff
@@ -182,12 +214,12 @@ def exp_neg_sum_of_products(coeff: float, *factors, axis: int = -1, times=1.0):
         for i in range(1, hi.shape[axis]):
             s, e = _two_sum(total_hi, np.take(hi, i, axis=axis))
             total_hi, total_lo = s, total_lo + e + np.take(lo, i, axis=axis)
-        plain = np.sum(hi, axis=axis)
+        plain = coeff * np.sum(math.prod(arrays), axis=axis)  # where the split overflowed
         exact = np.isfinite(total_hi) & np.isfinite(total_lo)
         total_hi = np.where(exact, total_hi, plain)
         total_lo = np.where(exact, total_lo, 0.0)
-        if not np.any(total_hi > _EXP_SCALE_FROM):
-            return np.exp(-total_hi) * (1.0 - total_lo) * times
+        if lazy or not np.any(total_hi > _EXP_SCALE_FROM):
+            return _vanishing(np.exp(-total_hi), (1.0 - total_lo) * times)
         # k ln 2 brings the exponent back to about 600, where exp(−x) is a normal float.
         k = np.where(
             total_hi > _EXP_SCALE_FROM,
@@ -195,8 +227,15 @@ def exp_neg_sum_of_products(coeff: float, *factors, axis: int = -1, times=1.0):
             0.0,
         )
         reduced, e = _two_sum(total_hi - k * _LN2_HI, -k * _LN2_LO)  # first term exact
-        value = np.exp(-reduced) * (1.0 - (total_lo + e)) * times
+        value = _vanishing(np.exp(-reduced), (1.0 - (total_lo + e)) * times)
         return np.ldexp(value, -k.astype(np.int64))
+
+
+def _vanishing(decay, rest):
+    """decay·rest, and exactly 0 where the decay is 0 (an exponent past every float64):
+    exp(−x) falls faster than the bracket grows with x, so 0·inf (or 0·NaN from an inf
+    exponent's correction) means 0."""
+    return np.where(decay == 0, 0.0, decay * rest)
 
 
 # exp(−x) is scaled by 2^k from here on (exp(−700) ≈ 1e-304 is still normal).

@@ -452,19 +452,58 @@ def _laplacian_curvatures(inter: interactions.Interaction, d: int, order: int) -
         r = interactions.R
         g = sp.nsimplify(profile, rational=True)
         rr = sp.sqrt(sum(x**2 for x in xs))
-        for _ in range(order + 1):
-            g1, g2 = sp.diff(g, r), sp.diff(g, r, 2)
+        if g.is_rational_function(r):
+            derivatives = _radial_rational_derivatives(g, d, order)
+        else:
+            derivatives = []
+            for _ in range(order + 1):
+                g1, g2 = sp.diff(g, r), sp.diff(g, r, 2)
+                derivatives.append((g1, g2))
+                g = sp.cancel(g2 + (d - 1) * g1 / r)
+        for g1, g2 in derivatives:
             row = []
             for x in xs:
                 c = x**2 / rr**2
                 row.append((g2 * c + g1 / r * (1 - c)).subs(r, rr))
             out.append(row)
-            g = sp.cancel(g2 + (d - 1) * g1 / r)
         return out
     f = sp.nsimplify(inter.phi.subs({x: 0 for x in interactions.X[d:]}), rational=True)
     for _ in range(order + 1):
         out.append([sp.diff(f, x, 2) for x in xs])
         f = sp.cancel(sum(sp.diff(f, x, 2) for x in xs))
+    return out
+
+
+def _radial_rational_derivatives(g: sp.Expr, d: int, order: int) -> list[tuple[sp.Expr, sp.Expr]]:
+    """[(g_k′, g_k″) for k = 0 … order], g_0 = g rational in r, g_(k+1) = ∇² g_k (radial).
+
+    Each g_k is kept as P/(Q^m r^j) with polynomials P, Q over the rationals and Q the
+    denominator of g: differentiating, (P/(Q^m r^j))′ = (P′Qr − mPQ′r − jPQ)/(Q^(m+1) r^(j+1)),
+    needs only polynomial products, where cancelling each Laplacian to lowest terms (the
+    general path) spends minutes in polynomial GCDs for a rational Φ of degree 8. The forms
+    are not reduced, which costs nothing away from r = 0, the one point lattice sums skip.
+    """
+    r = interactions.R
+    num, den = sp.fraction(sp.together(g))
+    base, m = (den.base, int(den.exp)) if den.is_Pow and den.exp.is_Integer else (den, 1)
+    Q = sp.Poly(base, r, domain="QQ")
+    dQ, R = Q.diff(r), sp.Poly(r, r, domain="QQ")
+
+    def derivative(P, m, j):
+        return P.diff(r) * Q * R - m * P * dQ * R - j * P * Q, m + 1, j + 1
+
+    def expr(P, m, j):
+        return P.as_expr() / (Q.as_expr() ** m * r**j)
+
+    out = []
+    term = (sp.Poly(num, r, domain="QQ"), m, 0)
+    for _ in range(order + 1):
+        first = derivative(*term)
+        second = derivative(*first)
+        out.append((expr(*first), expr(*second)))
+        # ∇² g = g″ + (d − 1) g′/r, brought over the common denominator Q^m2 r^j2.
+        (P1, m1, j1), (P2, m2, j2) = first, second
+        term = (P2 + (d - 1) * P1 * Q ** (m2 - m1) * R ** (j2 - j1 - 1), m2, j2)
     return out
 
 
