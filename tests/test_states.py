@@ -177,12 +177,17 @@ def test_state_from_a_model_repeats_an_unreliable_D(tmp_path):
         subprocess.run([*cmd, "--json"], capture_output=True, text=True, check=True).stdout
     )
     assert any("not reliable" in w for w in data["warnings"])
+    # The phase diagram over depths from this one says it too (its shallow end is worst).
+    dia = phase_diagram.model_diagram(path, (2.0, 20.0), (0.01, 1.0), n=6)
+    assert any("not reliable" in w for w in dia.params["warnings"])
     # A well-localized model carries no warning.
     ok = subprocess.run(
         [sys.executable, "-m", "qcrystal.cli", "state", "--model", "examples/rydberg.toml",
          "--json"], capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert json.loads(ok.stdout)["warnings"] == []
+    ryd = phase_diagram.model_diagram("examples/rydberg.toml", (20.0, 200.0), (0.01, 1.0), n=6)
+    assert ryd.params["warnings"] == []
 
 
 def test_model_diagram_agrees_with_the_model_quantities(tmp_path):

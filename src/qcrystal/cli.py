@@ -366,7 +366,10 @@ def _cmd_phase_diagram(args: argparse.Namespace) -> int:
         "seconds": round(dia.seconds, 3),
         "counts": dia.counts(),
         "files": files,
+        "warnings": dia.params.get("warnings", []),
     }
+    for warning in summary["warnings"]:
+        print(f"qcrystal phase-diagram: warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, indent=2))
     else:

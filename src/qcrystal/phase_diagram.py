@@ -230,9 +230,22 @@ def model_diagram(
     curves = {"melting line T_m(U), r₀/a = 1/2": (x[melt > 0], melt[melt > 0])}
     return Diagram(
         x, y, np.asarray(codes), "U", "T",
-        {"model": name, "d": mod.D, "margin": margin, "n": n, "E_K": mod.E_K, "log": log},
+        {"model": name, "d": mod.D, "margin": margin, "n": n, "E_K": mod.E_K, "log": log,
+         "warnings": _shallow_end_warnings(model_path, float(x[0]))},
         time.perf_counter() - t0, {}, curves,
     )  # fmt: skip
+
+
+def _shallow_end_warnings(model_path, shallowest: float) -> list[str]:
+    """What `model show` would warn about at the shallowest depth of the diagram.
+
+    The Gaussians are widest there (l = 1/√(mε) shrinks as U grows), so an expansion of
+    (44) in l that holds at the shallow end holds across the whole diagram.
+    """
+    from qcrystal import model as models
+
+    m = models.load(model_path, {"lattice.depth": shallowest})
+    return [f"at U = {shallowest:.6g}: {q.note}" for q in models.quantities(m) if not q.reliable]
 
 
 def to_csv(diagram: Diagram) -> str:
