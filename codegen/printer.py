@@ -44,7 +44,8 @@ class NumpyPrinter(NumPyPrinter):
         if len(roots) != 2:
             return super()._print_Mul(expr)
         rest = sp.Mul(*[f for f in expr.args if f not in roots])
-        call = f"sqrt_product({self._print(roots[0].base)}, {self._print(roots[1].base)})"
+        x, y = (self._print(r.base) for r in roots)
+        call = f'sqrt_product({x}, {y}, names=("{x}", "{y}"))'  # names for its 0·inf error
         return call if rest == 1 else f"{self.parenthesize(rest, 50)} * {call}"
 
 

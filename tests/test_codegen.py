@@ -193,6 +193,10 @@ def test_bad_input_names_the_argument():
         qcrystal.effective_frequency(1.0, np.nan)
     with pytest.raises(ValueError, match="m must be > 0"):
         qcrystal.gaussian_hopping([1.0], [1.0], [1.0], [1.0], 0.0)
+    # Each argument in range, but U·E_R = 0·inf has no value: said, not a silent NaN.
+    with pytest.raises(ValueError, match=r"E_R·U is 0·inf \(got inf and 0.0\)"):
+        qcrystal.lattice_frequency([1.0, 0.0], [1.0, np.inf])
+    assert qcrystal.lattice_frequency(np.inf, 2.0) == np.inf
 
 
 def test_broken_template_is_caught_by_the_references(tmp_path):

@@ -157,11 +157,12 @@ def _hypot_block(x, y):
     return q
 
 
-def sqrt_product(x, y):
+def sqrt_product(x, y, names: tuple[str, str] = ("x", "y")):
     """√(x·y) for x, y ≥ 0; where x·y would overflow or underflow, √x·√y instead.
 
-    One product and one square root per block, in cache and in place; a block with a
-    product outside [1e-300, 1e300] (or a NaN from 0·inf) is redone as √x·√y.
+    One product and one square root per block, in cache and in place; the points of a
+    block with a product outside [1e-300, 1e300] are redone as √x·√y. 0·inf has no value:
+    it is a ValueError naming the two arguments (``names``), not a silent NaN.
     """
     if is_duck_array(x) or is_duck_array(y):
         return np.sqrt(x) * np.sqrt(y)
@@ -177,6 +178,13 @@ def sqrt_product(x, y):
                 bad = np.flatnonzero(~((out > _SAFE_LO_SQ) & (out < _SAFE_HI_SQ)))
                 np.sqrt(out, out=out)
                 out[bad] = np.sqrt(_at(xs, bad)) * np.sqrt(_at(ys, bad))
+                if np.isnan(out[bad]).any():
+                    i = bad[np.isnan(out[bad])][0]
+                    raise ValueError(
+                        f"{names[0]}·{names[1]} is 0·inf (got {float(_at(xs, i))!r} and "
+                        f"{float(_at(ys, i))!r}), which has no value; give both finite, or "
+                        "a nonzero partner for inf"
+                    )
             else:
                 np.sqrt(out, out=out)
         return it.operands[-1]

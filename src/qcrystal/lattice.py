@@ -53,7 +53,7 @@ def lattice_frequency(U: ArrayLike, E_R: ArrayLike) -> NDArray[np.float64]:
     """
     U = as_float("U", U, "nonnegative")
     E_R = as_float("E_R", E_R, "positive")
-    return as_result(2 * sqrt_product(E_R, U))
+    return as_result(2 * sqrt_product(E_R, U, names=("E_R", "U")))
 
 
 def effective_frequency(omega: ArrayLike, Omega: ArrayLike) -> NDArray[np.float64]:
