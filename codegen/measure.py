@@ -127,30 +127,28 @@ def _log_halton(n: int, *ranges: tuple[float, float]) -> list[np.ndarray]:
     return [lo * (hi / lo) ** q[:, i] for i, (lo, hi) in enumerate(ranges)]
 
 
-def _lattice_frequency(points: Callable[[], tuple[np.ndarray, np.ndarray]]) -> Callable:
-    def run():
-        import qcrystal
-        from qcrystal.derivations import energy
-        from qcrystal.derivations.symbols import E_R, U
+def _energy_function(name: str, derivation: str, symbols: tuple[str, str]) -> Callable:
+    """A region runner for a two-argument function of derivations/energy.py: the generated
+    ``qcrystal.<name>`` against mpmath of the derived expression, on ``points()``."""
 
-        u, er = points()
-        ref = _reference(energy.derive_omega().result.rhs, [U, E_R], [u, er])
-        return qcrystal.lattice_frequency(u, er), ref, np.abs(ref)
+    def region(points: Callable[[], tuple[np.ndarray, np.ndarray]]) -> Callable:
+        def run():
+            import qcrystal
+            from qcrystal.derivations import energy
+            from qcrystal.derivations import symbols as sym
 
-    return run
+            x, y = points()
+            expr = getattr(energy, f"derive_{derivation}")().result.rhs
+            ref = _reference(expr, [getattr(sym, s) for s in symbols], [x, y])
+            return getattr(qcrystal, name)(x, y), ref, np.abs(ref)
+
+        return run
+
+    return region
 
 
-def _effective_frequency(points: Callable[[], tuple[np.ndarray, np.ndarray]]) -> Callable:
-    def run():
-        import qcrystal
-        from qcrystal.derivations import energy
-        from qcrystal.derivations.symbols import Omega, omega
-
-        w, big_w = points()
-        ref = _reference(energy.derive_epsilon().result.rhs, [omega, Omega], [w, big_w])
-        return qcrystal.effective_frequency(w, big_w), ref, np.abs(ref)
-
-    return run
+_lattice_frequency = _energy_function("lattice_frequency", "omega", ("U", "E_R"))
+_effective_frequency = _energy_function("effective_frequency", "epsilon", ("omega", "Omega"))
 
 
 def _square_grid(lo: float, hi: float, n: int, zero: bool = False) -> Callable:
