@@ -19,6 +19,14 @@ from qcrystal.step_check import EQUIVALENT, NOT_EQUIVALENT
         ("38", 7, "epsilon = sqrt(omega*omega + Omega*Omega)"),
         ("38", 6, "(omega_1**2 + Omega_1**2 - epsilon_1**2)/(4*epsilon_1) = 0"),
         ("34", 2, "2*sqrt(E_R*U)"),
+        # the same equation rearranged, multiplied through by 4ε₁ > 0, or squared (ε > 0)
+        ("38", 6, "Omega_1**2 + omega_1**2 = epsilon_1**2"),
+        ("38", 6, "0 = epsilon_1 - (Omega_1**2 + omega_1**2)/epsilon_1"),
+        ("38", 7, "epsilon**2 = Omega**2 + omega**2"),
+        ("38", 7, "sqrt(Omega**2 + omega**2) = epsilon"),
+        # the Greek letters `derive` prints
+        ("38", 7, "sqrt(ω**2 + Ω**2)"),
+        ("38", 6, "Ω_1**2 + ω_1**2 = ε_1**2"),
     ],
 )
 def test_equivalent_rewritings_are_accepted(eq_id, step, text):
@@ -101,3 +109,24 @@ def test_a_condition_step_needs_the_whole_equation():
 def test_inequality_steps_say_so():
     result = qcrystal.check_step("48", 5, "x")
     assert result.answer == "cannot decide" and "inequality" in result.detail
+
+
+@pytest.mark.parametrize(
+    ("step", "text"),
+    [
+        (6, "Omega_1**2 + omega_1**2 = 2*epsilon_1**2"),  # a factor 2 on one side
+        (6, "Omega_1**2 - omega_1**2 = epsilon_1**2"),  # a sign
+        (7, "epsilon**2 = Omega**2 - omega**2"),
+        (7, "epsilon = Omega**2 + omega**2"),  # the square root dropped, not squared
+    ],
+)
+def test_wrong_equations_stay_wrong_however_arranged(step, text):
+    assert qcrystal.check_step("38", step, text).answer == NOT_EQUIVALENT
+
+
+def test_an_unknown_name_after_greek_letters_is_shown_as_typed():
+    with pytest.raises(safe_expr.ExpressionError) as err:
+        qcrystal.check_step("38", 7, "sqrt(ω**2 + Ω**2 + x)")
+    assert "unknown name 'x'" in str(err.value) and ":20:" in str(err.value)
+    with pytest.raises(safe_expr.ExpressionError, match="unknown name 'ψ'"):
+        qcrystal.check_step("38", 7, "sqrt(ψ**2)")

@@ -94,10 +94,14 @@ class _Translator:
         self.exact = exact
 
     def fail(self, node: ast.AST, message: str) -> ExpressionError:
+        # ast offsets count UTF-8 bytes; the column and token are in characters (ω is two
+        # bytes, and slicing the text by bytes showed 'ω*' for 'ω').
+        raw = self.text.encode()
         col = getattr(node, "col_offset", 0)
         end = getattr(node, "end_col_offset", None) or col + 1
-        token = self.text[col:end]
-        return ExpressionError(message.format(token=token), self.source, self.line, col + 1, token)
+        token = raw[col:end].decode(errors="replace")
+        column = len(raw[:col].decode(errors="replace")) + 1
+        return ExpressionError(message.format(token=token), self.source, self.line, column, token)
 
     def visit(self, node: ast.AST) -> sp.Expr:
         method = getattr(self, f"visit_{type(node).__name__}", None)

@@ -59,8 +59,25 @@ def _step(eq_id: str, number: int) -> sp.Basic:
 
 
 def allowed_names(target: sp.Basic) -> dict[str, sp.Symbol]:
-    """The names a student may use for a step: the symbols it contains, by their names."""
-    return {str(s): s for s in sorted(target.free_symbols, key=str)}
+    """The names a student may use for a step: the symbols it contains, by their names,
+    and by the Greek letters `derive` prints (ω_1 for omega_1, Ω for Omega, ε for epsilon)."""
+    names = {str(s): s for s in sorted(target.free_symbols, key=str)}
+    for name, symbol in list(names.items()):
+        parts = name.split("_")
+        greek = "_".join(_GREEK.get(part, part) for part in parts)
+        if greek != name:
+            names.setdefault(greek, symbol)
+    return names
+
+
+# Spelled-out Greek letters in symbol names and the letters a student may type instead.
+_GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eps": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "kappa": "κ", "mu": "μ", "nu": "ν", "xi": "ξ",
+    "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ",
+    "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ",
+    "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+}  # fmt: skip
 
 
 def check_step(eq_id: str, number: int, text: str) -> StepCheck:
@@ -98,6 +115,45 @@ def check_step(eq_id: str, number: int, text: str) -> StepCheck:
         mine = safe_expr.parse(text, names, source="step", exact=True)
         pairs = [(mine, target.rhs if isinstance(target, sp.Equality) else target)]
     expected = sp.sstr(target)
+    result = _compare_sides(pairs, expected)
+    if result.answer != EQUIVALENT and sep:
+        # Not side by side; maybe the same equation rearranged, rescaled or squared.
+        reason = _same_equation(pairs[0][0] - pairs[1][0], target)
+        if reason:
+            return StepCheck(EQUIVALENT, reason, {}, expected)
+    return result
+
+
+def _same_equation(residual: sp.Expr, target: sp.Equality) -> str | None:
+    """Why the student's equation (residual = 0) is the derived one, or None.
+
+    The two are the same equation when the student's residual is the derived residual
+    times a factor that never vanishes on the symbols' domain: a nonzero number for a
+    rearranged or rescaled equation, 4ε₁ for one multiplied through, ε + √(ω² + Ω²) for
+    a squared one (all symbols here are positive). SymPy must prove the factor's sign from
+    the symbols' assumptions, and the wide numeric probe must confirm the product.
+    """
+    derived = target.lhs - target.rhs
+    if residual == 0 or derived == 0 or _expansion_size(residual) > _MAX_EXPANSION:
+        return None
+    try:
+        with _time_limit(_SECONDS):
+            factor = sp.simplify(sp.cancel(sp.radsimp(residual / derived)))
+    except TimeoutError:
+        return None
+    definite = factor.is_positive or factor.is_negative
+    if not (definite and factor.is_finite) or _wide_probe(residual, factor * derived):
+        return None
+    if factor.is_number:
+        return f"the derived equation rearranged (yours = {sp.sstr(factor)} × derived, sides moved)"
+    return (
+        f"the derived equation multiplied by {sp.sstr(factor)}, which never vanishes for "
+        "the step's symbols (their assumptions prove its sign)"
+    )
+
+
+def _compare_sides(pairs: list[tuple[sp.Expr, sp.Expr]], expected: str) -> StepCheck:
+    """Each (student, derived) pair compared: the first that differs decides."""
     for student, derived in pairs:
         # Numbers first: a wide, exact probe settles most wrong answers in milliseconds,
         # and an expression whose expansion would take minutes never reaches SymPy.
