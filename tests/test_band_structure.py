@@ -187,3 +187,21 @@ def test_verify_report_cites_the_measured_accuracy_where_the_paper_approximates(
     rows = accuracy.accuracy_table([10.0])
     expected = f"{rows[0].ratios()['J gauss/exact']:.3g} at s = 10"
     assert "Approximation check" in report and expected in report
+
+
+def test_exact_J_is_marked_unresolved_where_float64_bands_cannot_carry_it():
+    """Below hopping_resolution the band energies' rounding (a few ulp of s/2) swamps J:
+    at s = 500 J ≈ 1e-17 E_R, and the Fourier coefficient is noise of either sign."""
+    from qcrystal import accuracy
+
+    deep = [100.0, 200.0, 500.0, 2000.0]
+    rows = accuracy.accuracy_table(deep)
+    resolved = [r for r in rows if r.J_exact is not None]
+    assert [r.s for r in resolved] == [100.0, 200.0]
+    for r in resolved:  # what is kept agrees with the independent asymptote to its 5 %
+        assert abs(r.J_exact / float(accuracy.asymptotic_hopping(r.s)) - 1) < 0.05
+    assert accuracy.unresolved_from(rows) == 500.0
+    text = accuracy.to_text(rows)
+    assert "unresolved" in text and "from s = 500 on" in text
+    # The J columns judge only the resolved depths (they used to say "never" from noise).
+    assert accuracy.within(rows, "J asymptotic/exact") == 100.0

@@ -141,7 +141,7 @@ class AccuracyRow:
     """One depth: exact values and each approximation's ratio to exact."""
 
     s: float
-    J_exact: float
+    J_exact: float | None  # None where J is below the float64 resolution of the bands
     J_gauss: float  # harmonic width, as in the paper
     J_gauss_var: float | None  # None below e²/4
     J_asymptotic: float
@@ -153,8 +153,8 @@ class AccuracyRow:
     overlap_gauss_var: float | None
 
     def ratios(self) -> dict[str, float | None]:
-        def r(x: float | None, ref: float) -> float | None:
-            return None if x is None else x / ref
+        def r(x: float | None, ref: float | None) -> float | None:
+            return None if x is None or ref is None else x / ref
 
         return {
             "J gauss/exact": r(self.J_gauss, self.J_exact),
@@ -175,10 +175,11 @@ def accuracy_table(depths: ArrayLike = DEFAULT_DEPTHS, progress=None) -> list[Ac
     rows = []
     for i, s in enumerate(depths):
         var = s >= VARIATIONAL_MIN_DEPTH
+        j_exact = float(band_structure.exact_hopping(s))
         rows.append(
             AccuracyRow(
                 s=float(s),
-                J_exact=float(band_structure.exact_hopping(s)),
+                J_exact=j_exact if abs(j_exact) >= band_structure.hopping_resolution(s) else None,
                 J_gauss=float(gaussian_hopping_1d(s)),
                 J_gauss_var=float(gaussian_hopping_1d(s, "variational")) if var else None,
                 J_asymptotic=float(asymptotic_hopping(s)),
@@ -202,11 +203,18 @@ def within(rows: list[AccuracyRow], key: str, tolerance: float = 0.1) -> float |
     """
     found = None
     for row in reversed(rows):
+        if row.J_exact is None and key.startswith("J "):
+            continue  # no exact J to compare with at this depth (see unresolved_from)
         ratio = row.ratios()[key]
         if ratio is None or abs(ratio - 1.0) > tolerance:
             break
         found = row.s
     return found
+
+
+def unresolved_from(rows: list[AccuracyRow]) -> float | None:
+    """The smallest tabulated depth whose exact J is below the bands' float64 resolution."""
+    return min((row.s for row in rows if row.J_exact is None), default=None)
 
 
 _COLUMNS = (
@@ -233,7 +241,8 @@ def to_text(rows: list[AccuracyRow], tolerance: float = 0.1) -> str:
     body = []
     for row in rows:
         ratios = row.ratios()
-        body.append([f"{row.s:g}", f"{row.J_exact:.4e}"] + [_fmt(ratios[k]) for k in RATIO_KEYS])
+        exact = "unresolved" if row.J_exact is None else f"{row.J_exact:.4e}"
+        body.append([f"{row.s:g}", exact] + [_fmt(ratios[k]) for k in RATIO_KEYS])
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
     lines += ["  ".join(c.rjust(w) for c, w in zip(b, widths, strict=True)) for b in body]
@@ -241,6 +250,12 @@ def to_text(rows: list[AccuracyRow], tolerance: float = 0.1) -> str:
     for key, label in _COLUMNS[2:]:
         s = within(rows, key, tolerance)
         lines.append(f"  {label:<16} " + ("never" if s is None else f"s ≥ {s:g}"))
+    deep = unresolved_from(rows)
+    if deep is not None:
+        lines.append(
+            f"exact J is below the float64 resolution of the band energies from s = {deep:g} "
+            "on (J ≪ 1000 ulp of s): the J columns leave those depths out"
+        )
     return "\n".join(lines)
 
 
@@ -251,6 +266,7 @@ def to_records(rows: list[AccuracyRow], tolerance: float = 0.1) -> dict:
         "rows": [{**row.__dict__, "ratios": row.ratios()} for row in rows],
         "tolerance": tolerance,
         "within_from_depth": {k: within(rows, k, tolerance) for k in RATIO_KEYS},
+        "exact_J_unresolved_from_depth": unresolved_from(rows),
     }
 
 

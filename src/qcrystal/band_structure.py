@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = [
     "band_energies",
     "exact_hopping",
+    "hopping_resolution",
     "plane_waves",
     "wannier_function",
     "wannier_overlap",
@@ -113,6 +114,15 @@ def zone(points: int = _Q_POINTS) -> NDArray[np.float64]:
     return -1.0 + 2.0 * np.arange(points) / points
 
 
+def hopping_resolution(s: ArrayLike) -> NDArray[np.float64]:
+    """The smallest |J|/E_R that :func:`exact_hopping` resolves at depth s: 1000 ulp of s.
+
+    J comes from band energies of size ~s/2 that carry a few ulp of rounding each; below
+    this bound that rounding is more than ~1 % of J (at s = 500, J ≈ 1e-17 is pure noise).
+    """
+    return 1000 * np.finfo(np.float64).eps * np.maximum(np.asarray(s, dtype=np.float64), 1.0)
+
+
 def exact_hopping(s: ArrayLike, n: int = 1, band: int = 0) -> NDArray[np.float64]:
     """Hopping J_n/E_R to the n-th neighbour in ``band``, from the band's Fourier series.
 
@@ -120,7 +130,8 @@ def exact_hopping(s: ArrayLike, n: int = 1, band: int = 0) -> NDArray[np.float64
     exact band, computed from 128 zone samples (exact for a band whose Fourier series ends
     before n = 64; the tests show the coefficients fall below 1e-16 well before). J₁ > 0
     for the lowest band. The error is absolute, a few ulp of the band energy (≈ s/2): about
-    1e-14 E_R, which is 1e-9 of J at s = 50 and 1e-4 of J at s = 200, where J ≈ 6e-11 E_R.
+    1e-14 E_R, which is 1e-9 of J at s = 50 and 1e-4 of J at s = 200, where J ≈ 6e-11 E_R;
+    :func:`hopping_resolution` says from where on J is lost in it.
     """
     s_arr = _check_depth(s)
     if not isinstance(n, int | np.integer) or not 1 <= n < _Q_POINTS // 2:
