@@ -235,6 +235,14 @@ def hopping_general() -> sp.Expr:
     return derive_hopping_general().result
 
 
+class _MatrixElement(sp.Symbol):
+    """⟨w_i|Ĥ_L|w_j⟩ as one symbol: its name prints as text, and LaTeX gets a bra-ket
+    (SymPy's own LaTeX would read the underscores and bars in the name as subscripts)."""
+
+    def _latex(self, printer) -> str:
+        return r"\langle w_i | \hat{H}_L | w_j \rangle"
+
+
 @cache
 def derive_hopping_general() -> Derivation:
     dv = Derivation("J_ij-general", "tunneling between Gaussians at arbitrary centres")
@@ -243,7 +251,7 @@ def derive_hopping_general() -> Derivation:
     S1 = gauss.overlap().result
     K1 = gauss.kinetic_element().result
     L1 = gauss.sin2_element().result
-    dv.step(sp.Eq(J, -sp.Symbol("⟨w_i|Ĥ_L|w_j⟩")), "definition (7) for real w", uses=("7",))
+    dv.step(sp.Eq(J, -_MatrixElement("⟨w_i|Ĥ_L|w_j⟩")), "definition (7) for real w", uses=("7",))
     brackets, overlaps = [], []
     for a in _dirs:
         sub = {l: l_v[a], k0: k0_v[a], X: xi_v[a] - xj_v[a], xi: xi_v[a], xj: xj_v[a]}

@@ -274,7 +274,11 @@ def _cmd_state(args: argparse.Namespace) -> int:
 
     try:
         if args.model:
-            if any(v is not None for v in (args.omega, args.E_K, args.T_D, args.T, args.d)):
+            if args.T is not None or args.d is not None:
+                flag = "--T" if args.T is not None else "--d"
+                hint = "--set T=…" if args.T is not None else "the lattice kind in the file"
+                raise ValueError(f"with --model, {flag} comes from the model: use {hint}")
+            if any(v is not None for v in (args.omega, args.E_K, args.T_D)):
                 raise ValueError("give either --model (with --set) or --omega/--E_K/--T_D")
             from qcrystal import model as models
 
@@ -600,7 +604,10 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
 def _codegen_model(args: argparse.Namespace) -> int:
     from qcrystal.codegen import model_gen
 
-    if not (args.model and args.out) or args.check:
+    if not args.model:
+        print("qcrystal codegen: --out and --selfcheck are for --model FILE", file=sys.stderr)
+        return 2
+    if not args.out or args.check:
         print("qcrystal codegen: --model FILE needs --out DIR (and not --check)", file=sys.stderr)
         return 2
     try:
