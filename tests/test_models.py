@@ -19,7 +19,8 @@ import pytest
 from qcrystal import model as models
 from qcrystal.lattice_sums import Lattice, LatticeSumError, lattice_sum
 
-EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.toml"))
+EXAMPLES_DIR = Path(__file__).parents[1] / "examples"
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.toml"))
 
 
 def _theta(t, a):
@@ -522,3 +523,12 @@ def test_a_slow_absolutely_convergent_sum_is_reported_with_its_error():
     ref = 2 * theta_sum(2.5, (1.0, 1.0, 1.0))
     assert abs(res.value - ref) <= res.error <= 1e-6 * abs(ref)
     assert "relative error" in res.note
+
+
+def test_wide_gaussians_are_flagged_as_unreliable():
+    """l/a > 1/2: neighbouring Gaussians overlap and the localized picture is not to be
+    trusted; model show (and so state) must say so, and a localized model must not."""
+    light = models.load(EXAMPLES_DIR / "dipolar.toml", {"model.mass": 0.01})
+    flagged = [q.note for q in models.quantities(light) if not q.reliable]
+    assert any("l/a = 0.53 > 1/2" in note for note in flagged)
+    assert all(q.reliable for q in models.quantities(models.load(EXAMPLES_DIR / "rydberg.toml")))

@@ -172,7 +172,7 @@ def test_state_from_a_model_repeats_an_unreliable_D(tmp_path):
     )
     cmd = [sys.executable, "-m", "qcrystal.cli", "state", "--model", str(path)]
     text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    assert "D is not reliable here" in text and "rests on that D" in text
+    assert "D is not reliable here" in text and "built on these quantities" in text
     data = json.loads(
         subprocess.run([*cmd, "--json"], capture_output=True, text=True, check=True).stdout
     )

@@ -318,7 +318,7 @@ def _cmd_state(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"warning: {warning}")
     if warnings:
-        print("warning: T_D, and so the state above, rests on that D")
+        print("warning: the state above is built on these quantities")
     return 0
 
 

@@ -46,7 +46,7 @@ __all__ = ["Model", "ModelError", "Quantity", "load", "loads", "quantities"]
 # reached, down to this, instead of refused: every quantity here is far less certain.
 _SUM_ACCEPT = 1e-6
 # The words a quantity's note carries when its value cannot be trusted.
-_UNRELIABLE = "D is not reliable here"
+_UNRELIABLE = "not reliable here"
 
 _SECTIONS = {
     "model": {"name": str, "mass": float, "filling": float, "omega": str},
@@ -366,6 +366,12 @@ def quantities(model: Model) -> list[Quantity]:
         eps, omega2_int, note = _self_consistent(model, omega, eps)
         notes.append(note)
     l_width = 1 / np.sqrt(m * eps)
+    spread = float(np.max(l_width / a))
+    if spread > 0.5:
+        notes.append(
+            f"l/a = {spread:.2g} > 1/2: the Gaussians (29) of neighbouring sites overlap, so "
+            f"the localized picture, and J_nn, D and T_D built on it, are {_UNRELIABLE}"
+        )
     out += [
         Quantity("Ω²", tuple(omega2_int), "energy²", "(36)", "interaction curvature, 2ν/m Σ∂²Φ"),
         Quantity("Ω²_nn", tuple(omega2_nn), "energy²", "(36)", "the same, nearest neighbours only"),
@@ -576,7 +582,7 @@ def _dynamic_parameter(model: Model, l_width: np.ndarray) -> tuple[float, str]:
             f"core-overlap terms ∝ e^(−a²/2l²) = {overlap:.1g} that no expansion sees"
         )
         if err > 0.1 * abs(value):
-            note += f": too large, {_UNRELIABLE} (l is not ≪ a)"
+            note += f": too large, D is {_UNRELIABLE} (l is not ≪ a)"
         return nu**2 / d * value, note
     if diverges:
         smeared = inter.phi
