@@ -222,7 +222,8 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     ph.add_argument(
         "--Trange", type=float, nargs=2, default=None, metavar=("LO", "HI"),
-        help="with --model: temperature range (default 1e-3 to 1e3 times E_K)",
+        help="with --model: temperature range (default 1e-3 E_K to the larger of 1e3 E_K and "
+        "twice the melting temperature at the deepest U)",
     )  # fmt: skip
     return p
 
@@ -340,7 +341,7 @@ def _cmd_phase_diagram(args: argparse.Namespace) -> int:
             base = models.load(args.model)
             e_k = 1 / (2 * base.mass * base.spacing[0] ** 2)
             U_range = tuple(args.Urange or (0.1 * base.depth[0], 10 * base.depth[0]))
-            T_range = tuple(args.Trange or (1e-3 * e_k, 1e3 * e_k))
+            T_range = tuple(args.Trange or _default_T_range(args.model, U_range[1], e_k))
             if args.chunks:
                 raise ValueError("--chunks is for the ratio axes; a model grid runs in NumPy")
             dia = phase_diagram.model_diagram(
@@ -382,6 +383,16 @@ def _cmd_phase_diagram(args: argparse.Namespace) -> int:
             print(f"  {state.replace('_', ' '):<28} {count:>9,}")
         print("wrote " + ", ".join(summary["files"]))
     return 0
+
+
+def _default_T_range(model_path, deepest: float, e_k: float) -> tuple[float, float]:
+    """1e-3 E_K up to 1e3 E_K, or up to twice the melting temperature at the deepest U
+    where that is higher, so that the melting line is on the figure."""
+    from qcrystal import model as models
+
+    m = models.load(model_path, {"lattice.depth": deepest})
+    t_melt = next(q.value for q in models.quantities(m) if q.symbol == "T_melt")
+    return 1e-3 * e_k, max(1e3 * e_k, 2.0 * float(t_melt))
 
 
 def _overrides(items: list[str]) -> dict[str, object]:
