@@ -135,14 +135,16 @@ class Derivation:
         return "\n".join(out) + "\n"
 
     def _repr_latex_(self) -> str:
+        """LaTeX consumers (nbconvert to PDF): a bold title, then :meth:`latex`."""
+        title = _latex_escape(f"({self.eq_id}) {self.title}")
+        return rf"\textbf{{{title}}}" + "\n" + self.latex()
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter front ends, which prefer Markdown: numbered steps with inline math."""
         return "\n".join(
             [f"**({self.eq_id}) {self.title}**", ""]
             + [f"{i}. ${s.latex()}$ — {s.why}" for i, s in enumerate(self.steps, 1)]
         )
-
-    def _repr_markdown_(self) -> str:
-        """Jupyter front ends that prefer Markdown: the same numbered steps."""
-        return self._repr_latex_()
 
 
 _TEX_SPECIALS = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}

@@ -69,6 +69,10 @@ def test_bad_step_numbers_and_ids():
 def test_derivation_renders_for_jupyter():
     dv = qcrystal.derivation("38")
     assert "sqrt" in dv._repr_latex_() and len(dv.steps) == 7
+    # LaTeX for LaTeX consumers, Markdown for the notebook front ends: no Markdown in LaTeX.
+    assert dv._repr_latex_().startswith(r"\textbf{(38)") and "**" not in dv._repr_latex_()
+    assert r"\begin{enumerate}" in dv._repr_latex_()
+    assert dv._repr_markdown_().startswith("**(38)")
 
 
 @pytest.mark.parametrize(
