@@ -279,8 +279,11 @@ def derive_hopping() -> Derivation:
     xj_v = sp.symbols("x_j1:4", real=True)
     sites = {xi_v[a]: ni_v[a] * sp.pi / k0_v[a] for a in _dirs}
     sites |= {xj_v[a]: nj_v[a] * sp.pi / k0_v[a] for a in _dirs}
+    at_sites = general.result.xreplace(sites)
+    # cos(k₀(πn_i/k₀ + πn_j/k₀)) = cos(π(n_i + n_j)) = (−1)^(n_i + n_j) for integer n.
+    at_sites = at_sites.replace(sp.cos, lambda arg: sp.cos(sp.expand(arg)))
     dv.step(
-        general.result.xreplace(sites),
+        at_sites,
         "sites at the minima of (2): r^α = n_α λ_α/2 = n_α π/k₀_α",
         adds=("r_i, r_j lattice sites (integer n_i^α, n_j^α)",),
     )
