@@ -127,6 +127,15 @@ def test_phase_diagram_cli_writes_figure_csv_json(tmp_path):
     data = json.loads((tmp_path / "pd.json").read_text())
     assert len(data["codes"]) == 80 and "melting line, T/E_K = 0.5" in data["lines"]
     assert (tmp_path / "pd.csv").read_text().startswith("x,y,state\n")
+    # --formats writes only what it names (a 10⁶-point CSV is 55 MB).
+    only = tmp_path / "only"
+    out = subprocess.run(
+        [sys.executable, "-m", "qcrystal.cli", "phase-diagram", "--out", str(only),
+         "--n", "20", "--formats", "png,json", "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert sorted(p.name for p in tmp_path.glob("only.*")) == ["only.json", "only.png"]
+    assert json.loads(out.stdout)["files"] == [f"{only}.png", f"{only}.json"]
 
 
 @pytest.mark.parametrize(
@@ -135,6 +144,7 @@ def test_phase_diagram_cli_writes_figure_csv_json(tmp_path):
         (["phase-diagram", "--out", "x", "--n", "1"], "points per axis"),
         (["phase-diagram", "--out", "x", "--xrange", "5", "1"], "lo < hi"),
         (["phase-diagram", "--out", "/nonexistent/dir/x"], "does not exist"),
+        (["phase-diagram", "--out", "x", "--formats", "png,pdf"], "allowed are png, svg"),
         (["state", "--omega", "1"], "missing --E_K, --T_D"),
         (["state", "--omega", "-1", "--E_K", "1", "--T_D", "1"], "omega must be > 0"),
         (["state", "--model", "nope.toml"], "cannot read"),
