@@ -47,6 +47,9 @@ def test_derive_38_shows_steps():
     out = qc("derive", "38")
     assert out.returncode == 0
     assert "[1]" in out.stdout and "uses (32)" in out.stdout and "positive root" in out.stdout
+    # the printed form it is held against, and where to find the verdict
+    assert "printed in the paper as (38):" in out.stdout
+    assert "qcrystal verify --only 38" in out.stdout
 
 
 def test_derive_latex():

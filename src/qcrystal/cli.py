@@ -589,6 +589,9 @@ def _cmd_derive(args: argparse.Namespace) -> int:
         return 0
     dv = rec.derive()
     print(dv.latex() if args.latex else dv.text(), end="")
+    if not args.latex:  # what the derivation is held against, and where its verdict is
+        print(f"\nprinted in the paper as ({rec.id}): {rec.latex}")
+        print(f"verdict: qcrystal verify --only {rec.id}")
     return 0
 
 
