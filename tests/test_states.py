@@ -111,13 +111,16 @@ def test_ratio_diagram_regions_and_dask_agree():
     np.testing.assert_array_equal(lazy.codes, dia.codes)
 
 
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    """`qcrystal ARGS` in a subprocess; a nonzero exit fails the test."""
+    return subprocess.run(
+        [sys.executable, "-m", "qcrystal.cli", *args], capture_output=True, text=True, check=True
+    )
+
+
 def test_phase_diagram_cli_writes_figure_csv_json(tmp_path):
     prefix = tmp_path / "pd"
-    out = subprocess.run(
-        [sys.executable, "-m", "qcrystal.cli", "phase-diagram", "--out", str(prefix),
-         "--n", "80", "--T", "0.5", "--json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    out = _cli("phase-diagram", "--out", str(prefix), "--n", "80", "--T", "0.5", "--json")
     summary = json.loads(out.stdout)
     assert summary["points"] == 6400
     assert (tmp_path / "pd.png").read_bytes()[:4] == b"\x89PNG"
@@ -129,11 +132,7 @@ def test_phase_diagram_cli_writes_figure_csv_json(tmp_path):
     assert (tmp_path / "pd.csv").read_text().startswith("x,y,state\n")
     # --formats writes only what it names (a 10⁶-point CSV is 55 MB).
     only = tmp_path / "only"
-    out = subprocess.run(
-        [sys.executable, "-m", "qcrystal.cli", "phase-diagram", "--out", str(only),
-         "--n", "20", "--formats", "png,json", "--json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    out = _cli("phase-diagram", "--out", str(only), "--n", "20", "--formats", "png,json", "--json")
     assert sorted(p.name for p in tmp_path.glob("only.*")) == ["only.json", "only.png"]
     assert json.loads(out.stdout)["files"] == [f"{only}.png", f"{only}.json"]
 
