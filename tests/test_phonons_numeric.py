@@ -210,6 +210,7 @@ def test_melting_temperature_infinite_cases_are_inf_not_nan():
 
     assert melting_temperature(np.inf, 1.0, 3) == np.inf
     assert melting_temperature(1e200, 1e-200, 3) == np.inf  # T_D²/(72 E_K) overflows
+    assert melting_temperature(1e300, 1e281, 3) == np.inf  # the same, on the Newton path
 
 
 @pytest.mark.parametrize(
