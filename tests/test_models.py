@@ -532,3 +532,24 @@ def test_wide_gaussians_are_flagged_as_unreliable():
     flagged = [q.note for q in models.quantities(light) if not q.reliable]
     assert any("l/a = 0.53 > 1/2" in note for note in flagged)
     assert all(q.reliable for q in models.quantities(models.load(EXAMPLES_DIR / "rydberg.toml")))
+
+
+def test_depth_in_recoil_energies():
+    """recoil_depth = s gives U_α = s·E_R,α, E_R,α = (2π/λ_α)²/2m, computed here by hand."""
+    base = (EXAMPLES_DIR / "rydberg.toml").read_text()
+    s, lam, mass = 6.0, 2.0, 1.0
+    e_r = (2 * math.pi / lam) ** 2 / (2 * mass)
+    by_s = models.loads(base.replace("depth = 30.0", f"recoil_depth = {s}"))
+    by_u = models.loads(base.replace("depth = 30.0", f"depth = {s * e_r!r}"))
+    assert by_s.depth == pytest.approx(by_u.depth, rel=1e-15)
+    q_s = {q.symbol: q.value for q in models.quantities(by_s)}
+    assert q_s["ω"][0] == pytest.approx(2 * math.sqrt(e_r * s * e_r), rel=1e-14)  # (34)
+    # Exactly one of the two; an override of the depth replaces either.
+    with pytest.raises(models.ModelError, match="exactly one of depth"):
+        models.loads(base.replace("depth = 30.0", "depth = 30.0\nrecoil_depth = 6.0"))
+    with pytest.raises(models.ModelError, match="got neither"):
+        models.loads(base.replace("depth = 30.0", ""))
+    over = models.loads(
+        base.replace("depth = 30.0", "recoil_depth = 6.0"), "f", {"lattice.depth": 3}
+    )
+    assert over.depth == (3.0, 3.0, 3.0)

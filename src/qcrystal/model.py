@@ -10,7 +10,8 @@
     [lattice]
     kind = "cubic"              # chain | square | cubic
     wavelength = 2.0            # λ_α (one number, or one per direction); a_α = λ_α/2
-    depth = 20.0                # U_α of (2), one number or one per direction
+    depth = 20.0                # U_α of (2), one number or one per direction; or instead
+                                # recoil_depth = s, with U_α = s·E_R,α (E_R,α = k₀_α²/2m)
     temperature = 0.0           # T, for r₀/a
 
     [interaction]
@@ -50,10 +51,18 @@ _UNRELIABLE = "not reliable here"
 
 _SECTIONS = {
     "model": {"name": str, "mass": float, "filling": float, "omega": str},
-    "lattice": {"kind": str, "wavelength": "vector", "depth": "vector", "temperature": float},
+    "lattice": {
+        "kind": str,
+        "wavelength": "vector",
+        "depth": "vector",
+        "recoil_depth": "vector",
+        "temperature": float,
+    },
     "interaction": None,  # checked by qcrystal.interactions
 }
-_REQUIRED = {"model": {"mass"}, "lattice": {"kind", "wavelength", "depth"}, "interaction": {"kind"}}
+# [lattice] also needs exactly one of depth (U itself) and recoil_depth (s = U/E_R).
+_REQUIRED = {"model": {"mass"}, "lattice": {"kind", "wavelength"}, "interaction": {"kind"}}
+_DEPTH_KEYS = ("depth", "recoil_depth")
 _DEFAULTS = {
     "model": {"name": "", "filling": 1.0, "omega": "bare"},
     "lattice": {"temperature": 0.0},
@@ -137,7 +146,11 @@ def loads(text: str, source: str = "<model>", overrides: dict | None = None) -> 
             raise ModelError(
                 f"--set {dotted}: name a key as section.key, section one of {', '.join(_SECTIONS)}"
             )
-        data.setdefault(section, {})[key] = value
+        table = data.setdefault(section, {})
+        if section == "lattice" and key in _DEPTH_KEYS:
+            for other in _DEPTH_KEYS:  # --set U=… replaces the file's depth, however given
+                table.pop(other, None)
+        table[key] = value
     return _check(data, source, text)
 
 
@@ -187,7 +200,13 @@ def _check(data: dict, source: str, text: str) -> Model:
         raise ModelError(f"{where}: '{lat['kind']}' is not one of {', '.join(LATTICE_KINDS)}")
     d = LATTICE_KINDS[lat["kind"]]
     wavelength = _per_direction(lat["wavelength"], d, f"{source}: [lattice] wavelength")
-    depth = _per_direction(lat["depth"], d, f"{source}: [lattice] depth")
+    given = [k for k in _DEPTH_KEYS if k in lat]
+    if len(given) != 1:
+        raise ModelError(
+            f"{source}: [lattice]{_line_of(text, 'lattice')} needs exactly one of depth (U) "
+            f"and recoil_depth (s = U/E_R) (got {', '.join(given) or 'neither'})"
+        )
+    depth = _per_direction(lat[given[0]], d, f"{source}: [lattice] {given[0]}")
     _require(m["mass"] > 0, f"{source}: [model] mass must be > 0 (got {m['mass']!r})")
     _require(
         0 < m["filling"] <= 1e6,
@@ -199,8 +218,14 @@ def _check(data: dict, source: str, text: str) -> Model:
         f"{source}: [lattice] wavelength must be > 0 (got {list(wavelength)})",
     )
     _require(
-        all(u >= 0 for u in depth), f"{source}: [lattice] depth must be >= 0 (got {list(depth)})"
+        all(u >= 0 for u in depth),
+        f"{source}: [lattice] {given[0]} must be >= 0 (got {list(depth)})",
     )
+    if given[0] == "recoil_depth":  # U_α = s_α E_R,α with E_R,α = k₀_α²/2m, k₀_α = 2π/λ_α
+        depth = tuple(
+            s * (2 * math.pi / lam) ** 2 / (2 * m["mass"])
+            for s, lam in zip(depth, wavelength, strict=True)
+        )
     _require(
         lat["temperature"] >= 0,
         f"{source}: [lattice] temperature must be >= 0 (got {lat['temperature']!r})",
