@@ -1,13 +1,15 @@
 """Measured accuracy of the generated functions on fixed grids, for their docstrings.
 
-Each public generated function has one or more *regions*: a fixed grid of arguments
-(log-spaced, or Halton points: no RNG whose stream could change) and a reference computed
+Each registered function has one or more *regions* (declared in the registry): a fixed
+grid of arguments (log-spaced, or Halton points: no RNG whose stream could change) and a
+reference computed
 with mpmath at 40 or more digits. The references share nothing with the generated code's
 numerics: they are the derivations' SymPy expressions evaluated by mpmath, or for I₃
 quadrature of (48) and its dilogarithm form, or mpmath root-finding for the melting point.
 (An error in a derivation itself is for the verify run and the quadrature tests to find.)
 
-``measure_all`` evaluates the regions; ``qcrystal codegen --measure`` stores the worst
+:func:`measure_all` evaluates the regions, each through the runner of this module the
+registry names; ``qcrystal codegen --measure`` stores the worst
 errors in ``measured.json`` beside this file, and the generator writes the stored figures
 into the docstrings. Generation therefore reads a committed file and never times or
 measures anything, so it stays byte for byte the same on every machine, while
@@ -27,7 +29,6 @@ import math
 import platform
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import mpmath as mp
@@ -36,12 +37,12 @@ import sympy as sp
 
 __all__ = [
     "RECORD",
-    "REGIONS",
-    "Region",
     "docstring_lines",
     "load_record",
     "measure_all",
+    "run_region",
     "table",
+    "worst_ulp",
     "write_record",
 ]
 
@@ -51,15 +52,6 @@ ULP = float(np.finfo(np.float64).eps)
 # an ulp to an ulp. A re-measurement within this of the record still describes the code;
 # anything further means the record (and so the docstrings) must be re-measured.
 MACHINE_SLACK_ULP = 1.0
-
-
-@dataclass(frozen=True)
-class Region:
-    """One fixed grid of one function: ``run()`` gives (computed, reference, scale)."""
-
-    function: str
-    label: str
-    run: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def _log(lo: float, hi: float, n: int) -> np.ndarray:
@@ -127,38 +119,38 @@ def _log_halton(n: int, *ranges: tuple[float, float]) -> list[np.ndarray]:
     return [lo * (hi / lo) ** q[:, i] for i, (lo, hi) in enumerate(ranges)]
 
 
-def _energy_function(name: str, derivation: str, symbols: tuple[str, str]) -> Callable:
-    """A region runner for a two-argument function of derivations/energy.py: the generated
-    ``qcrystal.<name>`` against mpmath of the derived expression, on ``points()``."""
-
-    def region(points: Callable[[], tuple[np.ndarray, np.ndarray]]) -> Callable:
-        def run():
-            import qcrystal
-            from qcrystal.derivations import energy
-            from qcrystal.derivations import symbols as sym
-
-            x, y = points()
-            expr = getattr(energy, f"derive_{derivation}")().result.rhs
-            ref = _reference(expr, [getattr(sym, s) for s in symbols], [x, y])
-            return getattr(qcrystal, name)(x, y), ref, np.abs(ref)
-
-        return run
-
-    return region
+Result = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-_lattice_frequency = _energy_function("lattice_frequency", "omega", ("U", "E_R"))
-_effective_frequency = _energy_function("effective_frequency", "epsilon", ("omega", "Omega"))
+def _derived(name: str, columns: list[np.ndarray]) -> Result:
+    """A generated function against mpmath of its derived expression (the registry's
+    pieces), at the given argument columns."""
+    from qcrystal import numerics
+    from qcrystal.codegen import pieces, registry
+
+    entry = registry.by_name(name)
+    expr = getattr(pieces, entry.build)()["result"]
+    ref = _reference(expr, [pieces.symbol(a.symbol) for a in entry.args], columns)
+    return getattr(numerics, name)(*columns), ref, np.abs(ref)
 
 
-def _square_grid(lo: float, hi: float, n: int, zero: bool = False) -> Callable:
-    def points():
-        axis = _log(lo, hi, n)
-        if zero:
-            axis = np.concatenate([[0.0], axis])
-        return tuple(g.ravel() for g in np.meshgrid(axis, axis))
+def _derived_square(name: str, lo: float, hi: float, n: int, zero: bool) -> Result:
+    """Two arguments on an n × n log grid over [lo, hi] (with 0 added when ``zero``)."""
+    axis = _log(lo, hi, n)
+    if zero:
+        axis = np.concatenate([[0.0], axis])
+    return _derived(name, [g.ravel() for g in np.meshgrid(axis, axis)])
 
-    return points
+
+def _derived_halton(name: str, n: int, lo: float, hi: float) -> Result:
+    """Two arguments at n log-Halton points over [lo, hi]²."""
+    return _derived(name, _log_halton(n, (lo, hi), (lo, hi)))
+
+
+def _derived_cube(name: str, lo: float, hi: float, n: int) -> Result:
+    """Four arguments on an n⁴ log grid over [lo, hi]."""
+    axis = _log(lo, hi, n)
+    return _derived(name, [g.ravel() for g in np.meshgrid(axis, axis, axis, axis)])
 
 
 def _hopping_points(n: int) -> tuple[np.ndarray, ...]:
@@ -197,20 +189,20 @@ def _hopping_mp(r, e, u, k, mass) -> tuple[float, float]:
 
 @functools.cache
 def _hopping_pieces_mp() -> tuple[Callable, Callable]:
-    from qcrystal.codegen import specs
+    from qcrystal.codegen import pieces
     from qcrystal.derivations.symbols import U, eps, k0, m
 
-    pieces = specs._hopping_pieces()
-    args = [specs.r_sym, eps, U, k0, m]
+    parts = pieces.gaussian_hopping()
+    args = [pieces.r_sym, eps, U, k0, m]
     return (
-        sp.lambdify(args, pieces["exponent"], "mpmath"),
-        sp.lambdify(args, pieces["bracket"], "mpmath"),
+        sp.lambdify(args, parts["exponent"], "mpmath"),
+        sp.lambdify(args, parts["bracket"], "mpmath"),
     )
 
 
 def _gaussian_hopping(n: int) -> Callable:
     def run():
-        import qcrystal
+        from qcrystal import numerics as qcrystal
 
         r, e, u, k, mass = _hopping_points(n)
         got = qcrystal.gaussian_hopping(r, e, u, k, mass)
@@ -224,7 +216,7 @@ def _gaussian_hopping(n: int) -> Callable:
 
 def _gaussian_hopping_far(xs: np.ndarray) -> Callable:
     def run():
-        import qcrystal
+        from qcrystal import numerics as qcrystal
 
         e, mass, k = np.array([1.37, 2.91, 0.53]), 1.123456789, np.array([1.0, 0.7, 1.3])
         u = np.array([0.3, 0.2, 0.1])
@@ -237,7 +229,7 @@ def _gaussian_hopping_far(xs: np.ndarray) -> Callable:
 
 
 def _debye_temperature() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    import qcrystal
+    from qcrystal import numerics as qcrystal
     from qcrystal.derivations import phonons
     from qcrystal.derivations.symbols import D, m, nu
     from qcrystal.derivations.symbols import d as dsym
@@ -250,8 +242,8 @@ def _debye_temperature() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _debye_integral() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    import qcrystal
-    from qcrystal import phonons
+    from qcrystal import numerics as qcrystal
+    from qcrystal.numerics import phonons
 
     edges = [s * f for s in (phonons._SWITCH, phonons._ASYMPTOTIC) for f in (1 - 1e-9, 1.0)]
     bs = np.concatenate([_log(1e-12, 1e6, 90), edges])
@@ -260,7 +252,7 @@ def _debye_integral() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _lindemann_ratio() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    import qcrystal
+    from qcrystal import numerics as qcrystal
 
     td, ek, t = _log_halton(300, (1e-3, 1e6), (1e-3, 1e3), (1e-6, 1e6))
     t[::10] = 0.0  # T = 0, where I₃ = 1/2
@@ -289,7 +281,7 @@ def _melting(ratios: np.ndarray, n_ek: int = 1) -> Callable:
     """
 
     def run():
-        import qcrystal
+        from qcrystal import numerics as qcrystal
 
         ek = _log_halton(n_ek, (1e-3, 1e3))[0] if n_ek > 1 else np.ones(1)
         e_k = np.tile(ek, len(ratios))
@@ -314,72 +306,43 @@ def _melting(ratios: np.ndarray, n_ek: int = 1) -> Callable:
     return run
 
 
-REGIONS: tuple[Region, ...] = (
-    Region(
-        "lattice_frequency",
-        "U, E_R on a 40 × 40 log grid over [1e-12, 1e6]",
-        _lattice_frequency(_square_grid(1e-12, 1e6, 40)),
-    ),
-    Region(
-        "lattice_frequency",
-        "400 log-Halton points, U ∈ [1e-3, 1e3], E_R ∈ [1e-3, 1e3]",
-        _lattice_frequency(lambda: tuple(_log_halton(400, (1e-3, 1e3), (1e-3, 1e3)))),
-    ),
-    Region(
-        "lattice_frequency",
-        "U, E_R on a 25 × 25 log grid over [1e-300, 1e300]",
-        _lattice_frequency(_square_grid(1e-300, 1e300, 25)),
-    ),
-    Region(
-        "effective_frequency",
-        "ω, Ω on a 31 × 31 grid, 0 and log-spaced over [1e-300, 1e300]",
-        _effective_frequency(_square_grid(1e-300, 1e300, 30, zero=True)),
-    ),
-    Region(
-        "effective_frequency",
-        "400 log-Halton points, ω, Ω ∈ [1e-3, 1e3]",
-        _effective_frequency(lambda: tuple(_log_halton(400, (1e-3, 1e3), (1e-3, 1e3)))),
-    ),
-    Region(
-        "gaussian_hopping",
-        "300 Halton points (d = 3, r ∈ [−3, 3], ε, k₀, m ∈ [0.05, 20], U ∈ [0, 50]), "
-        "relative to the size of J's terms",
-        _gaussian_hopping(300),
-    ),
-    Region(
-        "gaussian_hopping",
-        "Gaussian exponent Σ mεr²/4 from 10 to 700 (J down to 1e-304)",
-        _gaussian_hopping_far(_log(10.0, 700.0, 12)),
-    ),
-    Region(
-        "debye_temperature",
-        "ν, D, m on a 7³ log grid over [1e-6, 1e6], d = 1, 2, 3",
-        _debye_temperature,
-    ),
-    Region(
-        "debye_integral",
-        "d = 3, 90 b log-spaced over [1e-12, 1e6] and both sides of each branch switch, "
-        "against quadrature of (48)",
-        _debye_integral,
-    ),
-    Region(
-        "lindemann_ratio",
-        "d = 3, 300 log-Halton points, T_D ∈ [1e-3, 1e6], E_K ∈ [1e-3, 1e3], T ∈ [1e-6, 1e6] "
-        "(every tenth T = 0)",
-        _lindemann_ratio,
-    ),
-    Region(
-        "melting_temperature",
-        "T_D/E_K from 30 to 1e12 (25 log-spaced) × 4 log-Halton E_K ∈ [1e-3, 1e3]",
-        _melting(_log(30.0, 1e12, 25), 4),
-    ),
-    Region(
-        "melting_temperature",
-        "T_D/E_K = 18(1 + δ), δ from 1e-8 to 0.5 (15 log-spaced) × 4 log-Halton "
-        "E_K ∈ [1e-3, 1e3]: the edge T_m → 0",
-        _melting(18.0 * (1.0 + _log(1e-8, 0.5, 15)), 4),
-    ),
-)
+def _lindemann_threshold_all() -> Result:
+    """d = 1, 2, 3 against the derived T = 0 bound of (51) at 50 digits (inf for d = 1)."""
+    from qcrystal import numerics
+    from qcrystal.derivations import phonons
+    from qcrystal.derivations.symbols import d
+
+    bound = phonons.derive_zero_temperature().result.rhs
+    ref = np.array([math.inf] + [float(sp.N(bound.subs(d, k), 50)) for k in (2, 3)])
+    got = numerics.lindemann_threshold(np.array([1, 2, 3]))
+    return got, ref, np.where(np.isinf(ref), 0.0, np.abs(ref))
+
+
+def _melting_region(kind: str, lo: float, hi: float, n: int, n_ek: int) -> Callable[[], Result]:
+    ratios = _log(lo, hi, n) if kind == "log" else 18.0 * (1.0 + _log(lo, hi, n))
+    return _melting(ratios, n_ek)
+
+
+def run_region(function: str, runner: str, params: tuple[object, ...]) -> Result:
+    """(computed, reference, scale) on one region of the registry."""
+    derived = {"derived_square": _derived_square, "derived_halton": _derived_halton,
+               "derived_cube": _derived_cube}  # fmt: skip
+    if runner in derived:
+        return derived[runner](function, *params)
+    fixed: dict[str, Callable[..., Callable[[], Result]]] = {
+        "hopping_halton": _gaussian_hopping,
+        "hopping_far": lambda lo, hi, n: _gaussian_hopping_far(_log(lo, hi, n)),
+        "melting": _melting_region,
+    }
+    if runner in fixed:
+        return fixed[runner](*params)()
+    plain: dict[str, Callable[[], Result]] = {
+        "debye_temperature_grid": _debye_temperature,
+        "debye_integral_quadrature": _debye_integral,
+        "lindemann_halton": _lindemann_ratio,
+        "lindemann_threshold_all": _lindemann_threshold_all,
+    }
+    return plain[runner]()
 
 
 def worst_ulp(got: np.ndarray, ref: np.ndarray, scale: np.ndarray) -> float:
@@ -393,18 +356,17 @@ def worst_ulp(got: np.ndarray, ref: np.ndarray, scale: np.ndarray) -> float:
 
 
 def measure_all(progress: Callable[[str], None] | None = None) -> list[dict[str, object]]:
-    """Every region's worst error, in REGIONS order."""
+    """Every region's worst error, in registry order."""
+    from .registry import FUNCTIONS
+
     out = []
-    for region in REGIONS:
-        if progress:
-            progress(f"{region.function}: {region.label}")
-        out.append(
-            {
-                "function": region.function,
-                "region": region.label,
-                "worst_ulp": worst_ulp(*region.run()),
-            }
-        )
+    for f in FUNCTIONS:
+        for region in f.regions:
+            if progress:
+                progress(f"{f.name}: {region.label}")
+            got, ref, scale = run_region(f.name, region.runner, region.params)
+            out.append({"function": f.name, "region": region.label,
+                        "worst_ulp": worst_ulp(got, ref, scale)})  # fmt: skip
     return out
 
 
@@ -429,8 +391,8 @@ def docstring_lines(function: str, record: dict[str, object] | None = None) -> l
     """The docstring lines for ``function`` from the record, wrapped to 84 columns."""
     record = record if record is not None else load_record()
     regions = [r for r in record["regions"] if r["function"] == function]
-    if not regions:
-        raise KeyError(f"no measured accuracy recorded for {function}")
+    if not regions:  # a new function: the next `qcrystal codegen --measure` records it
+        return ["Measured worst error: not measured yet (``qcrystal codegen --measure``)."]
     lines = ["Measured worst error against mpmath on fixed grids (``qcrystal codegen --measure``):"]
     for r in regions:
         lines += textwrap.wrap(

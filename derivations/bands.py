@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .core import Derivation
-from .record import EquationRecord
+from qcrystal.symbolic import Builder, Derivation, EquationRecord
+
 from .symbols import E, a, k0, m, nu, s_int, x
 
 __all__ = ["RECORDS"]
@@ -30,22 +30,32 @@ _k = [2 * sp.pi * q / N_RING for q in range(N_RING)]  # ring momenta, spacing 1
 
 
 def derive_hartree_equation() -> Derivation:
-    dv = Derivation("18", "the eigenproblem (14) with the Hartree self-energy")
+    dv = Builder("18", "the eigenproblem (14) with the Hartree self-energy")
     kernel_kin = sp.Integral(sp.DiracDelta(x - xp) * phi(xp), (xp, -sp.oo, sp.oo))
-    dv.step(kernel_kin, "the δ(r − r') of (15) under the integral of (14)", uses=("14", "15"))
+    dv.step(
+        "kinetic_kernel",
+        kernel_kin,
+        "the δ(r − r') of (15) under the integral of (14)",
+        uses=("14", "15"),
+    )
     kin = -sp.diff(kernel_kin.doit(), x, 2) / (2 * m)
-    dv.step(kin, "∇² acts on r, outside the r' integral")
+    dv.step("kinetic_term", kin, "∇² acts on r, outside the r' integral")
     pot = sp.integrate((U_Lf(x) + V_H(x)) * sp.DiracDelta(x - xp) * phi(xp), (xp, -sp.oo, sp.oo))
-    dv.step(pot, "Hartree self-energy (16) is local", uses=("16", "17"))
-    dv.step(sp.Eq(kin + pot, E * phi(x)), "the eigenproblem (14) becomes a differential equation")
-    return dv
+    dv.step("hartree_term", pot, "Hartree self-energy (16) is local", uses=("16", "17"))
+    dv.step(
+        "eigenproblem",
+        sp.Eq(kin + pot, E * phi(x)),
+        "the eigenproblem (14) becomes a differential equation",
+    )
+    return dv.build()
 
 
 def derive_periodicity() -> Derivation:
-    dv = Derivation("19", "periodicity of the Hartree Hamiltonian")
+    dv = Builder("19", "periodicity of the Hartree Hamiltonian")
     lattice = sp.Symbol("U", positive=True) * sp.sin(k0 * x) ** 2
     step_a = {a: sp.pi / k0}
     dv.step(
+        "lattice_shift",
         sp.simplify((lattice.subs(x, x + a) - lattice).subs(step_a)),
         "U_L(x + a) − U_L(x) for (2) with a = λ/2 = π/k₀",
         uses=("2",),
@@ -54,12 +64,14 @@ def derive_periodicity() -> Derivation:
     shift_sum = sp.Sum(wf(s_int + a - j * a) ** 2, (j, -sp.oo, sp.oo))
     rho_shift = nu * shift_sum
     dv.step(
+        "hartree_shift",
         sp.Integral(Phi1(x - s_int) * (rho_shift - rho), (s_int, -sp.oo, sp.oo)),
         "V_H(x + a) − V_H(x) after s = x' − a in (17)",
         uses=("13", "17"),
     )
     reindexed = nu * shift_sum.change_index(j, j - 1)
     dv.step(
+        "relabel_sites",
         sp.simplify(reindexed - rho),
         "relabel j → j + 1 over the infinite lattice",
         adds=("infinite lattice (or periodic boundary conditions)",),
@@ -67,8 +79,8 @@ def derive_periodicity() -> Derivation:
     total = sp.simplify((lattice.subs(x, x + a) - lattice).subs(step_a)) + sp.simplify(
         reindexed - rho
     )
-    dv.step(total, "Ĥ(r + a) − Ĥ(r) = [U_L(r + a) − U_L(r)] + [V_H(r + a) − V_H(r)]")
-    return dv
+    dv.step("total_shift", total, "Ĥ(r + a) − Ĥ(r) = [U_L(r + a) − U_L(r)] + [V_H(r + a) − V_H(r)]")
+    return dv.build()
 
 
 def _bloch_matrix() -> sp.Matrix:
@@ -90,37 +102,48 @@ def _printed_E_ij() -> sp.Matrix:
 
 
 def derive_wannier_action() -> Derivation:
-    dv = Derivation("20", "Ĥ acting on one Wannier function")
+    dv = Builder("20", "Ĥ acting on one Wannier function")
     B = _bloch_matrix()
     dv.step(
+        "bloch_matrix",
         B,
         "Bloch functions in the Wannier basis on a ring of 4 sites",
         uses=("phi_nk",),
         adds=("periodic ring of N_L = 4 sites, spacing 1, generic E_k",),
     )
-    dv.step(sp.simplify(B.H * B), "the Bloch transform is unitary: B†B = 1")
+    dv.step("unitarity", sp.simplify(B.H * B), "the Bloch transform is unitary: B†B = 1")
     H = _hamiltonian_in_wannier_basis()
     dv.step(
-        H, "Ĥ w_j = Σ_k E_k φ_k ⟨φ_k|w_j⟩: column j holds the coefficients of w_i", uses=("18",)
+        "hamiltonian_in_wannier_basis",
+        H,
+        "Ĥ w_j = Σ_k E_k φ_k ⟨φ_k|w_j⟩: column j holds the coefficients of w_i",
+        uses=("18",),
     )
-    return dv
+    return dv.build()
 
 
 def derive_lattice_sum_eigen() -> Derivation:
-    dv = Derivation("23", "the lattice sum of Wannier functions is an eigenfunction")
+    dv = Builder("23", "the lattice sum of Wannier functions is an eigenfunction")
     H = _hamiltonian_in_wannier_basis()
     ones = sp.ones(N_RING, 1)
-    dv.step(ones, "ψ_n = Σ_j w_j: all coefficients 1 (22)", uses=("22",))
-    dv.step(sp.simplify(H * ones), "apply Ĥ using (20)", uses=("20",))
-    return dv
+    dv.step("lattice_sum", ones, "ψ_n = Σ_j w_j: all coefficients 1 (22)", uses=("22",))
+    dv.step("apply_hamiltonian", sp.simplify(H * ones), "apply Ĥ using (20)", uses=("20",))
+    return dv.build()
 
 
 def derive_band_bottom() -> Derivation:
-    dv = Derivation("24", "eigenvalue of the lattice sum")
+    dv = Builder("24", "eigenvalue of the lattice sum")
     H = _hamiltonian_in_wannier_basis()
-    dv.step(sp.simplify(H * sp.ones(N_RING, 1)), "row sums Σ_j E_ij of (21)", uses=("21", "23"))
-    dv.step(sp.Matrix([E_k[0]] * N_RING), "only the k = 0 term survives Σ_j e^(ik r_ij)")
-    return dv
+    dv.step(
+        "row_sums",
+        sp.simplify(H * sp.ones(N_RING, 1)),
+        "row sums Σ_j E_ij of (21)",
+        uses=("21", "23"),
+    )
+    dv.step(
+        "k_zero_term", sp.Matrix([E_k[0]] * N_RING), "only the k = 0 term survives Σ_j e^(ik r_ij)"
+    )
+    return dv.build()
 
 
 RECORDS = [

@@ -13,13 +13,14 @@ for a potential singular at the origin.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import sympy as sp
 
+from qcrystal.symbolic import Builder, Condition, Derivation, EquationRecord, Probe
+
 from . import gaussian as gauss
-from .core import Derivation
-from .record import EquationRecord
 from .symbols import (
     E0,
     E1,
@@ -53,7 +54,6 @@ from .symbols import (
     xj,
     y,
 )
-from .verdict import Condition, Probe
 
 __all__ = ["RECORDS", "derive_hopping", "hopping_general"]
 
@@ -61,60 +61,100 @@ SECTION = 3
 _dirs = range(3)
 
 
+def _measured(key: str, label: str) -> Callable[[], str]:
+    """How good the approximation under a record is, from the exact bands (computed when a
+    report asks, never at import)."""
+
+    def sentence() -> str:
+        from qcrystal.accuracy import approximations
+
+        return approximations.approximation_check(key, label)
+
+    return sentence
+
+
 def _w3(widths: tuple[sp.Expr, ...]) -> sp.Expr:
     return sp.Mul(*(gauss.gaussian(r_v[a], widths[a]) for a in _dirs))
 
 
 def derive_gaussian() -> Derivation:
-    dv = Derivation("29", "the ground state of the harmonic Hamiltonian (27)")
+    dv = Builder("29", "the ground state of the harmonic Hamiltonian (27)")
     g = sp.exp(-(x**2) / (2 * l**2))
     h0 = -sp.diff(g, x, 2) / (2 * m) + m * eps**2 * x**2 * g / 2
     ratio = sp.expand(sp.simplify(h0 / g))
-    dv.step(ratio, "Ĥ₀ e^(−x²/2l²) / e^(−x²/2l²), one direction of (27)–(28)", uses=("27", "28"))
+    dv.step(
+        "ratio",
+        ratio,
+        "Ĥ₀ e^(−x²/2l²) / e^(−x²/2l²), one direction of (27)–(28)",
+        uses=("27", "28"),
+    )
     coeff = ratio.coeff(x, 2)
-    dv.step(sp.Eq(coeff, 0), "an eigenfunction needs the x² term to vanish")
+    dv.step("vanishing_x2", sp.Eq(coeff, 0), "an eigenfunction needs the x² term to vanish")
     (width,) = [s for s in sp.solve(sp.Eq(coeff, 0), l) if s.is_positive]
-    dv.step(sp.Eq(l, width), "positive root", adds=("l > 0: the normalisable (positive) root",))
-    dv.step(gauss.norm().result, "normalisation (π l²)^(−1/4) gives ∫ w² = 1")
+    dv.step(
+        "positive_root",
+        sp.Eq(l, width),
+        "positive root",
+        adds=("l > 0: the normalisable (positive) root",),
+    )
+    dv.step("normalisation", gauss.norm().result, "normalisation (π l²)^(−1/4) gives ∫ w² = 1")
     w_derived = _w3(tuple(width.subs(eps, e) for e in eps_v))
-    dv.step(w_derived, "(27)–(28) separate: product over directions with l_α = 1/√(m ε_α)")
-    return dv
+    dv.step(
+        "product_over_directions",
+        w_derived,
+        "(27)–(28) separate: product over directions with l_α = 1/√(m ε_α)",
+    )
+    return dv.build()
 
 
 def derive_E0() -> Derivation:
-    dv = Derivation("30", "energy of the harmonic Hamiltonian")
+    dv = Builder("30", "energy of the harmonic Hamiltonian")
     w = _w3(l_v)
     h0w = sum(
         (-sp.diff(w, r_v[a], 2) / (2 * m) + m * eps_v[a] ** 2 * r_v[a] ** 2 * w / 2 for a in _dirs),
         u0 * w,
     )
     ratio = sp.simplify((h0w / w).subs({l_v[a]: 1 / sp.sqrt(m * eps_v[a]) for a in _dirs}))
-    dv.step(ratio, "Ĥ₀ w / w for (29) with l_α = 1/√(m ε_α): a constant", uses=("27", "28", "29"))
-    dv.step(sp.Eq(E0, ratio), "the eigenvalue")
-    return dv
+    dv.step(
+        "ratio",
+        ratio,
+        "Ĥ₀ w / w for (29) with l_α = 1/√(m ε_α): a constant",
+        uses=("27", "28", "29"),
+    )
+    dv.step("eigenvalue", sp.Eq(E0, ratio), "the eigenvalue")
+    return dv.build()
 
 
 def derive_harmonic_lattice() -> Derivation:
-    dv = Derivation("33", "harmonic expansion of the lattice potential")
+    dv = Builder("33", "harmonic expansion of the lattice potential")
     series = sp.series(U * sp.sin(k0 * x) ** 2, x, 0, 4).removeO()
     dv.step(
+        "taylor_series",
         series,
         "Taylor series of (2) about a minimum, to second order",
         uses=("2",),
         adds=("k₀ r ≪ 1: terms O((k₀r)⁴) dropped",),
     )
     om2 = sp.solve(sp.Eq(m * omega**2 * x**2 / 2, series), omega**2)[0]
-    dv.step(sp.Eq(omega**2, om2), "write U k₀² x² as (m/2) ω² x²")
-    dv.step(series, "the harmonic form, summed over α, is this series")
-    return dv
+    dv.step("harmonic_frequency", sp.Eq(omega**2, om2), "write U k₀² x² as (m/2) ω² x²")
+    dv.step("harmonic_form", series, "the harmonic form, summed over α, is this series")
+    return dv.build()
 
 
 def derive_omega() -> Derivation:
-    dv = Derivation("34", "lattice frequency")
-    om2 = derive_harmonic_lattice().steps[1].expr.rhs
-    dv.step(sp.Eq(omega, sp.sqrt(om2)), "from (33)", uses=("33",), adds=("ω > 0: positive root",))
-    dv.step(sp.Eq(omega, sp.sqrt(om2).subs(k0, sp.sqrt(2 * m * E_R))), "E_R = k₀²/(2m)")
-    return dv
+    dv = Builder("34", "lattice frequency")
+    om2 = derive_harmonic_lattice().step("harmonic_frequency").expr.rhs
+    dv.step(
+        "from_33",
+        sp.Eq(omega, sp.sqrt(om2)),
+        "from (33)",
+        uses=("33",),
+        adds=("ω > 0: positive root",),
+    )
+    dv.step(
+        "recoil_energy", sp.Eq(omega, sp.sqrt(om2).subs(k0, sp.sqrt(2 * m * E_R))), "E_R = k₀²/(2m)"
+    )
+    return dv.build()
 
 
 @cache
@@ -143,19 +183,22 @@ def _site_average() -> tuple[sp.Expr, sp.Expr]:
 
 
 def derive_E1() -> Derivation:
-    dv = Derivation("35", "first-order energy of optimized perturbation theory")
+    dv = Builder("35", "first-order energy of optimized perturbation theory")
     kin = sum((gauss.kinetic_mean().result.subs(l, l_v[a]) for a in _dirs), sp.Integer(0))
-    dv.step(kin, "⟨−∇²/2m⟩ over (29): one Gaussian per direction", uses=("8", "29", "31"))
+    dv.step(
+        "kinetic", kin, "⟨−∇²/2m⟩ over (29): one Gaussian per direction", uses=("8", "29", "31")
+    )
     exact = sum(
         (U_v[a] * gauss.sin2_mean().result.subs({l: l_v[a], k0: k0_v[a]}) for a in _dirs),
         sp.Integer(0),
     )
-    dv.step(exact, "⟨U_L⟩ over (29), exactly", uses=("2", "9"))
+    dv.step("lattice_exact", exact, "⟨U_L⟩ over (29), exactly", uses=("2", "9"))
     harm = sum(
         (sp.series(exact.coeff(U_v[a]) * U_v[a], k0_v[a], 0, 3).removeO() for a in _dirs),
         sp.Integer(0),
     )
     dv.step(
+        "lattice_harmonic",
         harm,
         "leading order in k₀² l² (the harmonic lattice (33))",
         uses=("33",),
@@ -163,18 +206,22 @@ def derive_E1() -> Derivation:
     )
     taylor, site = _site_average()
     dv.step(
+        "taylor_interaction",
         taylor,
         "Φ(r − r') with r' = r_j + s, y = r − s, expanded about r_j",
         uses=("H1",),
         adds=("Φ even: Φ(−r) = Φ(r)", "Φ smooth at the sites; l_α ≪ |r_j| (2nd order)"),
     )
-    dv.step(site, "average over |w(r)|² and |w(s)|²: ⟨y_α⟩ = 0, ⟨y_α y_β⟩ = δ_αβ l_α²")
+    dv.step(
+        "site_average", site, "average over |w(r)|² and |w(s)|²: ⟨y_α⟩ = 0, ⟨y_α y_β⟩ = δ_αβ l_α²"
+    )
     # Lattice sum of the computed site average: Φ(r_j) → Σ_Φ, ∂²_αΦ(r_j) → Σ_Φ2_α.
     sums = {Phi(*R_v): S0} | {sp.Derivative(Phi(*R_v), (R_v[a], 2)): S2_v[a] for a in _dirs}
     hartree = sp.expand(nu * site.xreplace(sums))
     if hartree.has(Phi):
         raise AssertionError(f"site average has terms beyond second order: {hartree}")
     dv.step(
+        "lattice_sums",
         hartree,
         "sum over sites j ≠ 0 of ρ₀ (H1): lattice sums Σ_Φ, Σ_Φ2_α",
         adds=("self-interaction j = 0 excluded",),
@@ -182,52 +229,89 @@ def derive_E1() -> Derivation:
     widths = {l_v[a]: 1 / sp.sqrt(m * eps_v[a]) for a in _dirs}
     omegas = {U_v[a]: omega_v[a] ** 2 * m / (2 * k0_v[a] ** 2) for a in _dirs}
     total = sp.expand((kin + harm + hartree).xreplace(omegas).xreplace(widths))
-    dv.step(sp.Eq(E1, total), "l_α = 1/√(m ε_α) and U_α = m ω_α²/(2 k₀_α²) from (34)", uses=("34",))
-    return dv
+    dv.step(
+        "first_order_energy",
+        sp.Eq(E1, total),
+        "l_α = 1/√(m ε_α) and U_α = m ω_α²/(2 k₀_α²) from (34)",
+        uses=("34",),
+    )
+    return dv.build()
 
 
 def derive_Omega() -> Derivation:
-    dv = Derivation("36", "interaction frequency")
+    dv = Builder("36", "interaction frequency")
     e1 = derive_E1().result.rhs
     a = 0
     inter = e1.coeff(S2_v[a]) * S2_v[a]
-    dv.step(inter, "the interaction curvature term of E₁ for direction α", uses=("35",))
+    dv.step(
+        "curvature_term",
+        inter,
+        "the interaction curvature term of E₁ for direction α",
+        uses=("35",),
+    )
     om2 = sp.simplify(4 * eps_v[a] * inter)
-    dv.step(sp.Eq(Omega_v[a] ** 2, om2), "written as Ω_α²/(4 ε_α), like the lattice term")
-    dv.step(sp.sqrt(om2), "positive root", adds=("Ω_α real: Σ_j ∂²Φ ≥ 0 (a stable lattice)",))
-    return dv
+    dv.step(
+        "as_frequency",
+        sp.Eq(Omega_v[a] ** 2, om2),
+        "written as Ω_α²/(4 ε_α), like the lattice term",
+    )
+    dv.step(
+        "positive_root",
+        sp.sqrt(om2),
+        "positive root",
+        adds=("Ω_α real: Σ_j ∂²Φ ≥ 0 (a stable lattice)",),
+    )
+    return dv.build()
 
 
 def derive_epsilon() -> Derivation:
-    dv = Derivation("38", "effective oscillation frequency")
+    dv = Builder("38", "effective oscillation frequency")
     dv.step(
+        "gaussian_ansatz",
         derive_gaussian().result,
         "Gaussian ansatz (29), the ground state of (27)–(28)",
         uses=("29",),
     )
     e0 = derive_E0().result.rhs
-    dv.step(sp.Eq(E0, e0), "its energy (30)", uses=("30",))
+    dv.step("energy_e0", sp.Eq(E0, e0), "its energy (30)", uses=("30",))
     e1 = derive_E1().result.rhs
     dv.step(
-        sp.Eq(E1, e1), "first-order energy (35), derived with the Hartree term of ρ₀", uses=("35",)
+        "energy_e1",
+        sp.Eq(E1, e1),
+        "first-order energy (35), derived with the Hartree term of ρ₀",
+        uses=("35",),
     )
     named = {S0: u0 / nu} | {S2_v[a]: m * Omega_v[a] ** 2 / (2 * nu) for a in _dirs}
     e1_named = sp.expand(e1.xreplace(named))
     dv.step(
-        sp.Eq(E1, e1_named), "name the lattice sums: u₀ of (37), Ω_α of (36)", uses=("36", "37")
+        "name_the_sums",
+        sp.Eq(E1, e1_named),
+        "name the lattice sums: u₀ of (37), Ω_α of (36)",
+        uses=("36", "37"),
     )
     gap = sp.expand(e1_named - e0)
-    dv.step(sp.Eq(gap, 0), "optimization condition (32): E₁ − E₀ = 0", uses=("32",))
+    dv.step(
+        "optimization_condition",
+        sp.Eq(gap, 0),
+        "optimization condition (32): E₁ − E₀ = 0",
+        uses=("32",),
+    )
     term = sum((t for t in sp.Add.make_args(gap) if t.has(eps_v[0])), sp.Integer(0))
     dv.step(
+        "per_direction",
         sp.Eq(term, 0),
         "imposed direction by direction (α = 1 shown)",
         adds=("(32) imposed direction by direction",),
     )
     sol = [r for r in sp.solve(sp.Eq(term, 0), eps_v[0]) if r.is_positive is not False]
     one = {eps_v[0]: eps, omega_v[0]: omega, Omega_v[0]: Omega}
-    dv.step(sp.Eq(eps, sol[0].xreplace(one)), "solve for ε_α", adds=("ε_α > 0: positive root",))
-    return dv
+    dv.step(
+        "solve_for_epsilon",
+        sp.Eq(eps, sol[0].xreplace(one)),
+        "solve for ε_α",
+        adds=("ε_α > 0: positive root",),
+    )
+    return dv.build()
 
 
 def hopping_general() -> sp.Expr:
@@ -245,13 +329,18 @@ class _MatrixElement(sp.Symbol):
 
 @cache
 def derive_hopping_general() -> Derivation:
-    dv = Derivation("J_ij-general", "tunneling between Gaussians at arbitrary centres")
+    dv = Builder("J_ij-general", "tunneling between Gaussians at arbitrary centres")
     xi_v = sp.symbols("x_i1:4", real=True)
     xj_v = sp.symbols("x_j1:4", real=True)
     S1 = gauss.overlap().result
     K1 = gauss.kinetic_element().result
     L1 = gauss.sin2_element().result
-    dv.step(sp.Eq(J, -_MatrixElement("⟨w_i|Ĥ_L|w_j⟩")), "definition (7) for real w", uses=("7",))
+    dv.step(
+        "definition",
+        sp.Eq(J, -_MatrixElement("⟨w_i|Ĥ_L|w_j⟩")),
+        "definition (7) for real w",
+        uses=("7",),
+    )
     brackets, overlaps = [], []
     for a in _dirs:
         sub = {l: l_v[a], k0: k0_v[a], X: xi_v[a] - xj_v[a], xi: xi_v[a], xj: xj_v[a]}
@@ -259,22 +348,26 @@ def derive_hopping_general() -> Derivation:
         overlaps.append(S_a)
         brackets.append(sp.simplify((K1.xreplace(sub) + U_v[a] * L1.xreplace(sub)) / S_a))
     dv.step(
+        "per_direction",
         sp.Matrix([overlaps, brackets]).T,
         "per direction: overlap S_α and (kinetic + sin²) element over S_α (gaussian module)",
         uses=("2", "29"),
     )
     total = -sp.Mul(*overlaps) * sum(brackets, sp.Integer(0))
-    dv.step(total, "Ĥ_L is a sum over directions, w a product: J = −Π_β S_β Σ_α (K_α + L_α)/S_α")
+    dv.step(
+        "product_over_directions",
+        total,
+        "Ĥ_L is a sum over directions, w a product: J = −Π_β S_β Σ_α (K_α + L_α)/S_α",
+    )
     widths = {l_v[a]: 1 / sp.sqrt(m * eps_v[a]) for a in _dirs}
-    dv.step(total.xreplace(widths), "l_α = 1/√(m ε_α)")
-    return dv
+    dv.step("widths", total.xreplace(widths), "l_α = 1/√(m ε_α)")
+    return dv.build()
 
 
 def derive_hopping() -> Derivation:
-    dv = Derivation("J_ij", "tunneling between lattice sites for the Gaussian ansatz")
+    dv = Builder("J_ij", "tunneling between lattice sites for the Gaussian ansatz")
     general = derive_hopping_general()
-    for s in general.steps:
-        dv.steps.append(s)
+    dv.include(general)
     xi_v = sp.symbols("x_i1:4", real=True)
     xj_v = sp.symbols("x_j1:4", real=True)
     sites = {xi_v[a]: ni_v[a] * sp.pi / k0_v[a] for a in _dirs}
@@ -283,11 +376,12 @@ def derive_hopping() -> Derivation:
     # cos(k₀(πn_i/k₀ + πn_j/k₀)) = cos(π(n_i + n_j)) = (−1)^(n_i + n_j) for integer n.
     at_sites = at_sites.replace(sp.cos, lambda arg: sp.cos(sp.expand(arg)))
     dv.step(
+        "lattice_sites",
         at_sites,
         "sites at the minima of (2): r^α = n_α λ_α/2 = n_α π/k₀_α",
         adds=("r_i, r_j lattice sites (integer n_i^α, n_j^α)",),
     )
-    return dv
+    return dv.build()
 
 
 def _printed_hopping() -> sp.Expr:
@@ -351,6 +445,7 @@ RECORDS = [
         derive=derive_gaussian,
         given={l_v[a]: 1 / sp.sqrt(m * eps_v[a]) for a in _dirs},
         assumptions=("l_α ≡ 1/√(m ε_α) as stated after (29)",),
+        measured=_measured("overlap gauss/exact", "∫w⁴ of the Gaussian (29) / exact Wannier"),
     ),
     EquationRecord(
         "30",
@@ -400,6 +495,7 @@ RECORDS = [
         "lattice",
         printed=sp.Eq(omega, 2 * sp.sqrt(E_R * U)),
         derive=derive_omega,
+        measured=_measured("freq harmonic/exact", "harmonic ω of (34) / exact band spacing"),
     ),
     EquationRecord(
         "35",
@@ -481,5 +577,6 @@ RECORDS = [
                 _odd_and_shallow_smearing,
             ),
         ),
+        measured=_measured("J gauss/exact", "Gaussian-ansatz J / exact nearest-neighbour J"),
     ),
 ]

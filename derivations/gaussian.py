@@ -6,7 +6,7 @@ d-dimensional, anisotropic results follow because (29) is a product over directi
 * norm, ⟨−∂²/2m⟩, ⟨x²⟩ and ⟨sin²(k₀x)⟩ (exact, not only its harmonic expansion);
 * overlap, kinetic and sin² matrix elements between Gaussians centred at x_i and x_j.
 
-The functions return :class:`~qcrystal.derivations.core.Derivation` objects so the steps
+The functions return :class:`~qcrystal.symbolic.Derivation` objects so the steps
 can be shown; ``.result`` is the closed form. Results are memoised in-process only.
 """
 
@@ -16,7 +16,8 @@ from functools import cache
 
 import sympy as sp
 
-from .core import Derivation
+from qcrystal.symbolic import Builder, Derivation
+
 from .symbols import X, k0, l, m, x, xi, xj, y
 
 __all__ = [
@@ -47,77 +48,105 @@ def _integral(integrand: sp.Expr) -> sp.Integral:
 @cache
 def norm() -> Derivation:
     """∫ g² dx = 1: the factors of (29) are normalised."""
-    dv = Derivation("gauss-norm", "normalisation of one Gaussian factor of (29)")
+    dv = Builder("gauss-norm", "normalisation of one Gaussian factor of (29)")
     g = gaussian(x)
-    dv.step(_integral(g**2), "norm of one direction of (29)", uses=("29",))
+    dv.step("norm_integral", _integral(g**2), "norm of one direction of (29)", uses=("29",))
     dv.step(
+        "gaussian_integral",
         sp.simplify(sp.integrate(g**2, (x, -_oo, _oo))),
         "Gaussian integral ∫e^(−x²/l²) = √π l",
         adds=("l > 0",),
     )
-    return dv
+    return dv.build()
 
 
 @cache
 def kinetic_mean() -> Derivation:
     """⟨−∂²/2m⟩ = 1/(4 m l²) in one direction."""
-    dv = Derivation("gauss-kinetic", "kinetic energy of one Gaussian direction")
+    dv = Builder("gauss-kinetic", "kinetic energy of one Gaussian direction")
     g = gaussian(x)
     integrand = -g * sp.diff(g, x, 2) / (2 * m)
-    dv.step(_integral(integrand), "expectation of −(1/2m) ∂²/∂x²", uses=("8", "29"))
     dv.step(
-        sp.simplify(sp.integrate(integrand, (x, -_oo, _oo))), "Gaussian moments", adds=("m > 0",)
+        "kinetic_integral", _integral(integrand), "expectation of −(1/2m) ∂²/∂x²", uses=("8", "29")
     )
-    return dv
+    dv.step(
+        "gaussian_moments",
+        sp.simplify(sp.integrate(integrand, (x, -_oo, _oo))),
+        "Gaussian moments",
+        adds=("m > 0",),
+    )
+    return dv.build()
 
 
 @cache
 def second_moment() -> Derivation:
     """⟨x²⟩ = l²/2 in one direction."""
-    dv = Derivation("gauss-x2", "mean square displacement of one Gaussian direction")
+    dv = Builder("gauss-x2", "mean square displacement of one Gaussian direction")
     g = gaussian(x)
-    dv.step(_integral(x**2 * g**2), "second moment of |w|²", uses=("29",))
-    dv.step(sp.simplify(sp.integrate(x**2 * g**2, (x, -_oo, _oo))), "Gaussian moment")
-    return dv
+    dv.step("second_moment_integral", _integral(x**2 * g**2), "second moment of |w|²", uses=("29",))
+    dv.step(
+        "gaussian_moment", sp.simplify(sp.integrate(x**2 * g**2, (x, -_oo, _oo))), "Gaussian moment"
+    )
+    return dv.build()
 
 
 @cache
 def sin2_mean() -> Derivation:
     """⟨sin²(k₀x)⟩ = (1 − exp(−k₀² l²))/2, exactly."""
-    dv = Derivation("gauss-sin2", "lattice potential averaged over one Gaussian direction")
+    dv = Builder("gauss-sin2", "lattice potential averaged over one Gaussian direction")
     g = gaussian(x)
     dv.step(
+        "sin2_integral",
         _integral(g**2 * sp.sin(k0 * x) ** 2),
         "average of sin²(k₀x) over |w|²",
         uses=("2", "9", "29"),
     )
     res = sp.integrate(g**2 * (1 - sp.cos(2 * k0 * x)) / 2, (x, -_oo, _oo))
-    dv.step(sp.simplify(res), "sin² = (1 − cos 2k₀x)/2 and ∫e^(−x²/l²)cos(qx) = √π l e^(−q²l²/4)")
-    return dv
+    dv.step(
+        "cosine_transform",
+        sp.simplify(res),
+        "sin² = (1 − cos 2k₀x)/2 and ∫e^(−x²/l²)cos(qx) = √π l e^(−q²l²/4)",
+    )
+    return dv.build()
 
 
 @cache
 def overlap() -> Derivation:
     """⟨g(x − x_i)|g(x − x_j)⟩ = exp(−X²/(4l²)), X = x_i − x_j."""
-    dv = Derivation("gauss-overlap", "overlap of two displaced Gaussians")
+    dv = Builder("gauss-overlap", "overlap of two displaced Gaussians")
     integrand = gaussian(x) * gaussian(x, centre=X)
-    dv.step(_integral(integrand), "overlap of Gaussians a distance X apart", uses=("29",))
-    dv.step(sp.simplify(sp.integrate(integrand, (x, -_oo, _oo))), "complete the square")
-    return dv
+    dv.step(
+        "overlap_integral",
+        _integral(integrand),
+        "overlap of Gaussians a distance X apart",
+        uses=("29",),
+    )
+    dv.step(
+        "complete_the_square",
+        sp.simplify(sp.integrate(integrand, (x, -_oo, _oo))),
+        "complete the square",
+    )
+    return dv.build()
 
 
 @cache
 def kinetic_element() -> Derivation:
     """⟨g(x)| −∂²/2m |g(x − X)⟩ = (2l² − X²) exp(−X²/4l²)/(8 m l⁴)."""
-    dv = Derivation("gauss-kinetic-X", "kinetic matrix element between displaced Gaussians")
+    dv = Builder("gauss-kinetic-X", "kinetic matrix element between displaced Gaussians")
     g_far = gaussian(x, centre=X)
     integrand = -gaussian(x) * sp.diff(g_far, x, 2) / (2 * m)
-    dv.step(_integral(integrand), "−(1/2m) ∂² acting on the displaced Gaussian", uses=("7", "29"))
     dv.step(
+        "kinetic_element_integral",
+        _integral(integrand),
+        "−(1/2m) ∂² acting on the displaced Gaussian",
+        uses=("7", "29"),
+    )
+    dv.step(
+        "complete_the_square",
         sp.factor(sp.simplify(sp.integrate(integrand, (x, -_oo, _oo)))),
         "complete the square, Gaussian moments",
     )
-    return dv
+    return dv.build()
 
 
 @cache
@@ -126,9 +155,10 @@ def sin2_element() -> Derivation:
 
     = ½ [1 − cos(k₀(x_i + x_j)) e^(−k₀² l²)] e^(−(x_i − x_j)²/(4l²)).
     """
-    dv = Derivation("gauss-sin2-X", "sin² lattice matrix element between displaced Gaussians")
+    dv = Builder("gauss-sin2-X", "sin² lattice matrix element between displaced Gaussians")
     gi, gj = gaussian(x, centre=xi), gaussian(x, centre=xj)
     dv.step(
+        "sin2_element_integral",
         _integral(gi * sp.sin(k0 * x) ** 2 * gj),
         "matrix element of (2) in one direction",
         uses=("2", "7", "29"),
@@ -139,12 +169,20 @@ def sin2_element() -> Derivation:
     # The product of two Gaussians is a Gaussian at the midpoint: prove it, do not assume it.
     if sp.simplify(sp.expand(sp.log(gi * gj) - sp.log(product), force=True)) != 0:
         raise AssertionError("Gaussian product identity failed")
-    dv.step(sp.Eq(gi * gj, product), "product of Gaussians: midpoint R = (x_i + x_j)/2, width l/√2")
+    dv.step(
+        "gaussian_product",
+        sp.Eq(gi * gj, product),
+        "product of Gaussians: midpoint R = (x_i + x_j)/2, width l/√2",
+    )
     shifted = sp.exp(-(y**2) / l**2) / (sp.sqrt(sp.pi) * l)
     mean_one = sp.integrate(shifted, (y, -_oo, _oo))
     phase = sp.Symbol("phi", real=True)  # 2k₀R, kept whole so cos(2k₀y + φ) splits cleanly
     split = sp.cos(2 * k0 * y) * sp.cos(phase) - sp.sin(2 * k0 * y) * sp.sin(phase)
     mean_cos = sp.integrate(shifted * split, (y, -_oo, _oo)).subs(phase, 2 * k0 * R)
-    dv.step(sp.simplify(mean_cos), "shift x = R + y; the sin(2k₀y) part is odd and vanishes")
-    dv.step(sp.simplify(S * (mean_one - mean_cos) / 2), "sin² = (1 − cos 2k₀x)/2")
-    return dv
+    dv.step(
+        "shift_to_midpoint",
+        sp.simplify(mean_cos),
+        "shift x = R + y; the sin(2k₀y) part is odd and vanishes",
+    )
+    dv.step("sin2_as_cosine", sp.simplify(S * (mean_one - mean_cos) / 2), "sin² = (1 − cos 2k₀x)/2")
+    return dv.build()

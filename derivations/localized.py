@@ -12,8 +12,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.physics.quantum import Dagger
 
-from .core import Derivation
-from .record import Check, EquationRecord
+from qcrystal.symbolic import Builder, Check, Derivation, EquationRecord
+
 from .symbols import U_L, U_v, k0_v, lam_v, nu, r_v, x
 
 __all__ = ["RECORDS"]
@@ -47,49 +47,55 @@ def _periodicity() -> tuple[sp.Basic, sp.Basic]:
 
 
 def derive_psi_dagger() -> Derivation:
-    dv = Derivation("5", "expansion of ψ† over Wannier functions")
+    dv = Builder("5", "expansion of ψ† over Wannier functions")
     psi_exp = sum((cj * wjj for cj, wjj in zip(c, wj, strict=True)), sp.Integer(0))
     dv.step(
+        "expand_psi",
         sp.Eq(psi, psi_exp, evaluate=False),
         "expand ψ over Wannier functions, as (11) uses it",
         uses=("11",),
         adds=("three sites stand for the lattice sum (the identity is term by term)",),
     )
     dv.step(
+        "adjoint",
         sp.Eq(psi_dag, Dagger(psi_exp), evaluate=False),
         "take the Hermitian adjoint: ĉ_j → ĉ_j†, w → w*",
     )
-    return dv
+    return dv.build()
 
 
 def derive_density() -> Derivation:
-    dv = Derivation("11", "density of atoms from the Wannier expansion")
+    dv = Builder("11", "density of atoms from the Wannier expansion")
     psi_exp = sum((cj * wjj for cj, wjj in zip(c, wj, strict=True)), sp.Integer(0))
     product = sp.expand(Dagger(psi_exp) * psi_exp)
-    dv.step(product, "ψ†ψ with ψ = Σ_j ĉ_j w(r − r_j)", uses=("5",))
+    dv.step("psi_dagger_psi", product, "ψ†ψ with ψ = Σ_j ĉ_j w(r − r_j)", uses=("5",))
     averages = {Dagger(c[i]) * c[j]: n_avg[i][j] for i in range(3) for j in range(3)}
     rho = sp.Integer(0)
     for term in sp.Add.make_args(product):
         numbers, operators = term.args_cnc()
         rho += sp.Mul(*numbers) * averages[sp.Mul(*operators)]
     dv.step(
-        rho, "⟨…⟩ is linear and acts on operators only: ⟨ĉ_i†ĉ_j⟩ ≡ n_ij", adds=("w are c-numbers",)
+        "average",
+        rho,
+        "⟨…⟩ is linear and acts on operators only: ⟨ĉ_i†ĉ_j⟩ ≡ n_ij",
+        adds=("w are c-numbers",),
     )
-    return dv
+    return dv.build()
 
 
 def derive_localized_density() -> Derivation:
-    dv = Derivation("13", "density of a well localized lattice")
+    dv = Builder("13", "density of a well localized lattice")
     rho = derive_density().result
-    dv.step(rho, "density (11)", uses=("11",))
+    dv.step("density", rho, "density (11)", uses=("11",))
     delta = {n_avg[i][j]: (nu if i == j else 0) for i in range(3) for j in range(3)}
     dv.step(
+        "localized_average",
         sp.expand(rho.xreplace(delta)),
         "⟨ĉ_i†ĉ_j⟩ = ν δ_ij (12)",
         uses=("12",),
         adds=("tunneling neglected (strong localization)",),
     )
-    return dv
+    return dv.build()
 
 
 _printed_5 = sp.Eq(
@@ -144,6 +150,7 @@ RECORDS = [
         printed=_printed_5,
         derive=derive_psi_dagger,
         assumptions=("ψ = Σ_j ĉ_j w(r − r_j), the expansion (11) relies on",),
+        hint="it expands ψ, not ψ†",
     ),
     EquationRecord(
         "6",

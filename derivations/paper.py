@@ -1,4 +1,4 @@
-"""The paper's equation records, in reading order, with lookup by id.
+"""The paper as one object, ``PAPER``: its records in reading order, sections and symbols.
 
 Ids are the equation numbers "1" … "55" and, for the unnumbered displays, ``phi_nk`` (the
 Bloch expansion after (19)), ``H1`` (the definitions after (31)), ``J_ij`` (the tunneling
@@ -8,35 +8,27 @@ Debye wave vector after (46)).
 
 from __future__ import annotations
 
+from qcrystal.symbolic import Paper, Probe
+
 from . import bands, energy, localized, phonons
-from .record import EquationRecord
+from .symbols import DIMS, FUNCTION_DIMS, UNITS
 
-__all__ = ["SECTIONS", "UNNUMBERED", "get", "ids", "records"]
+__all__ = ["PAPER"]
 
-SECTIONS = {2: "Localized states", 3: "Energy of atoms", 4: "Phonon excitations"}
-UNNUMBERED = ("phi_nk", "H1", "J_ij", "U_a", "k_D")
-
-_ORDER = [
-    *localized.RECORDS[:13],
-    *bands.RECORDS[:6],  # 14–19
-    *bands.RECORDS[6:],  # phi_nk, 20–26
-    *energy.RECORDS,  # 27–31, H1, 32–38, J_ij
-    *phonons.RECORDS,
-]
-
-
-def records() -> list[EquationRecord]:
-    """Every displayed equation of the paper, in the order printed."""
-    return list(_ORDER)
-
-
-def ids() -> list[str]:
-    return [r.id for r in _ORDER]
-
-
-def get(eq_id: str) -> EquationRecord:
-    """The record with this id; a ``KeyError`` lists the valid ids."""
-    for r in _ORDER:
-        if r.id == eq_id:
-            return r
-    raise KeyError(f"no equation {eq_id!r}; valid ids: {', '.join(ids())}")
+PAPER = Paper(
+    title="From optical lattices to quantum crystals",
+    author="V. I. Yukalov",
+    sections={2: "Localized states", 3: "Energy of atoms", 4: "Phonon excitations"},
+    records=(
+        *localized.RECORDS,  # 1–13
+        *bands.RECORDS,  # 14–19, phi_nk, 20–26
+        *energy.RECORDS,  # 27–31, H1, 32–38, J_ij
+        *phonons.RECORDS,  # 39–44, U_a, 45, 46, k_D, 47–55
+    ),
+    units=UNITS,
+    dimensions=DIMS,
+    function_dimensions=FUNCTION_DIMS,
+    # 40 working digits, agreement to 30, and 5 s for SymPy before the probe decides alone.
+    probe=Probe(points=6, digits=40, agree=30, simplify_seconds=5.0),
+    unnumbered=("phi_nk", "H1", "J_ij", "U_a", "k_D"),
+)

@@ -13,10 +13,9 @@ from functools import cache
 
 import sympy as sp
 
-from .core import Derivation
-from .record import EquationRecord
+from qcrystal.symbolic import Builder, Derivation, EquationRecord, Probe, tidy
+
 from .symbols import E_K, T_D, D, T, a, c0, d, k, k_D, k_v, kr, m, nu, rho, xv
-from .verdict import Probe, tidy
 
 __all__ = ["RECORDS", "debye_integral"]
 
@@ -32,52 +31,58 @@ def debye_integral(dim: sp.Expr = d, b: sp.Expr | None = None) -> sp.Integral:
 
 
 def derive_long_wave() -> Derivation:
-    dv = Derivation("45", "long-wave phonon spectrum")
+    dv = Builder("45", "long-wave phonon spectrum")
     w2 = 4 * nu * D / m * sum(sp.sin(kk * a / 2) ** 2 for kk in k_v)
-    dv.step(w2, "phonon frequency (43) in d = 3", uses=("43",))
+    dv.step("spectrum", w2, "phonon frequency (43) in d = 3", uses=("43",))
     t = sp.Symbol("t", positive=True)
     small = sp.series(w2.subs({kk: t * kk for kk in k_v}), t, 0, 3).removeO().subs(t, 1)
     dv.step(
+        "long_waves",
         sp.factor(small),
         "long waves: sin²(k_α a/2) ≈ (k_α a/2)²",
         adds=("k a ≪ 1: terms O((ka)⁴) dropped",),
     )
     ksq = sum(kk**2 for kk in k_v)
     dv.step(
-        sp.sqrt(sp.factor(small).subs(ksq, k**2)), "k² = Σ k_α², positive root", adds=("ω_k > 0",)
+        "positive_root",
+        sp.sqrt(sp.factor(small).subs(ksq, k**2)),
+        "k² = Σ k_α², positive root",
+        adds=("ω_k > 0",),
     )
-    return dv
+    return dv.build()
 
 
 def derive_sound() -> Derivation:
-    dv = Derivation("46", "sound velocity")
+    dv = Builder("46", "sound velocity")
     wk = derive_long_wave().result
-    dv.step(sp.Eq(c0, sp.simplify(wk / k)), "ω_k = c₀ k", uses=("45",))
-    return dv
+    dv.step("sound_velocity", sp.Eq(c0, sp.simplify(wk / k)), "ω_k = c₀ k", uses=("45",))
+    return dv.build()
 
 
 @cache
 def derive_debye_wavevector() -> Derivation:
-    dv = Derivation("k_D", "Debye wave vector")
+    dv = Builder("k_D", "Debye wave vector")
     r = sp.Symbol("r", positive=True)
     gauss_d = sp.sqrt(sp.pi) ** d
     radial = sp.integrate(r ** (d - 1) * sp.exp(-(r**2)), (r, 0, sp.oo), conds="none")
     area = sp.simplify(gauss_d / radial)
     dv.step(
+        "sphere_area",
         sp.Eq(sp.Symbol("S_d"), area),
         "unit-sphere area from (∫e^(−x²))^d = S_d ∫ r^(d−1) e^(−r²) dr",
     )
     volume = sp.simplify(area * sp.integrate(kr ** (d - 1), (kr, 0, k_D), conds="none"))
-    dv.step(volume, "volume of the Debye sphere of radius k_D")
+    dv.step("sphere_volume", volume, "volume of the Debye sphere of radius k_D")
     zone = (2 * sp.pi / a) ** d
     dv.step(
+        "equal_zone",
         sp.Eq(volume, zone),
         "equal to the Brillouin zone of the cubic lattice, (2π/a)^d",
         adds=("simple (hyper)cubic lattice of spacing a",),
     )
     sol = sp.solve(sp.Eq(volume, zone), k_D)
-    dv.step(sp.Eq(k_D, sol[0]), "solve for k_D > 0", adds=("k_D > 0",))
-    return dv
+    dv.step("solve_for_k_d", sp.Eq(k_D, sol[0]), "solve for k_D > 0", adds=("k_D > 0",))
+    return dv.build()
 
 
 def _k_D() -> sp.Expr:
@@ -85,20 +90,25 @@ def _k_D() -> sp.Expr:
 
 
 def derive_debye_temperature() -> Derivation:
-    dv = Derivation("49", "Debye temperature")
+    dv = Builder("49", "Debye temperature")
     c = derive_sound().result.rhs
-    dv.step(sp.Eq(T_D, c0 * k_D), "T_D = c₀ k_D (k_B = 1)", uses=("46", "k_D"))
-    dv.step(sp.Eq(T_D, sp.powsimp(c * _k_D(), force=True)), "insert c₀ of (46) and k_D")
-    return dv
+    dv.step("debye_temperature", sp.Eq(T_D, c0 * k_D), "T_D = c₀ k_D (k_B = 1)", uses=("46", "k_D"))
+    dv.step(
+        "insert_c0_and_k_d",
+        sp.Eq(T_D, sp.powsimp(c * _k_D(), force=True)),
+        "insert c₀ of (46) and k_D",
+    )
+    return dv.build()
 
 
 @cache
 def derive_r0_squared() -> Derivation:
-    dv = Derivation("r0sq", "mean-square deviation in the Debye approximation")
-    area = derive_debye_wavevector().steps[0].expr.rhs
+    dv = Builder("r0sq", "mean-square deviation in the Debye approximation")
+    area = derive_debye_wavevector().step("sphere_area").expr.rhs
     pref = nu * d / (2 * m * rho)
     integrand = kr ** (d - 1) / (c0 * kr) * sp.coth(c0 * kr / (2 * T))
     dv.step(
+        "debye_sphere",
         pref * area / (2 * sp.pi) ** d * sp.Integral(integrand, (kr, 0, k_D)),
         "(42) over the Debye sphere with ω_k = c₀ k (isotropic)",
         uses=("42", "45", "k_D"),
@@ -107,32 +117,35 @@ def derive_r0_squared() -> Derivation:
     scaled = (
         pref * area / (2 * sp.pi) ** d * k_D ** (d - 1) / c0 * debye_integral(d, c0 * k_D / (2 * T))
     )
-    dv.step(scaled, "substitute κ = k_D x")
+    dv.step("substitute", scaled, "substitute κ = k_D x")
     with_td = scaled.subs(c0, T_D / k_D)
-    dv.step(with_td, "T_D = c₀ k_D", uses=("49",))
+    dv.step("with_debye_temperature", with_td, "T_D = c₀ k_D", uses=("49",))
     prefactor = (with_td / debye_integral()).subs(rho, nu / a**d).subs(k_D, _k_D())
     prefactor = sp.gammasimp(sp.powsimp(sp.simplify(prefactor), force=True))
     dv.step(
+        "density_and_k_d",
         sp.Eq(r0sq, prefactor * debye_integral()),
         "ρ = ν/a^d (ν atoms per cell) and k_D from the Debye sphere",
         adds=("ρ = ν / a^d: ν atoms per lattice cell of volume a^d",),
     )
-    return dv
+    return dv.build()
 
 
 @cache
 def derive_lindemann() -> Derivation:
-    dv = Derivation("48", "Lindemann criterion in the Debye approximation")
+    dv = Builder("48", "Lindemann criterion in the Debye approximation")
     r2 = derive_r0_squared()
-    for s in r2.steps:
-        dv.steps.append(s)
+    dv.include(r2)
     ratio = r2.result.rhs / a**2
     dv.step(
-        sp.StrictLessThan(ratio, sp.Rational(1, 4)), "(47): r₀/a < 1/2 ⇔ r₀²/a² < 1/4", uses=("47",)
+        "lindemann",
+        sp.StrictLessThan(ratio, sp.Rational(1, 4)),
+        "(47): r₀/a < 1/2 ⇔ r₀²/a² < 1/4",
+        uses=("47",),
     )
     lhs = tidy(4 * ratio.subs(m, 1 / (2 * E_K * a**2)))
-    dv.step(sp.StrictLessThan(lhs, 1), "E_K = 1/(2 m a²) (50)", uses=("50",))
-    return dv
+    dv.step("kinetic_energy", sp.StrictLessThan(lhs, 1), "E_K = 1/(2 m a²) (50)", uses=("50",))
+    return dv.build()
 
 
 def _criterion_lhs() -> sp.Expr:
@@ -140,13 +153,18 @@ def _criterion_lhs() -> sp.Expr:
 
 
 def derive_zero_temperature(dim: sp.Expr = d) -> Derivation:
-    dv = Derivation("51", "stability at T = 0")
+    dv = Builder("51", "stability at T = 0")
     lhs = _criterion_lhs()
-    dv.step(sp.StrictLessThan(lhs, 1), "criterion (48) as derived", uses=("48",))
+    dv.step("criterion", sp.StrictLessThan(lhs, 1), "criterion (48) as derived", uses=("48",))
     b = sp.Symbol("b", positive=True)
-    dv.step(sp.limit(sp.coth(b * xv), b, sp.oo), "T → 0: b = T_D/2T → ∞, coth(b x) → 1 for x > 0")
+    dv.step(
+        "coth_limit",
+        sp.limit(sp.coth(b * xv), b, sp.oo),
+        "T → 0: b = T_D/2T → ∞, coth(b x) → 1 for x > 0",
+    )
     i0 = sp.integrate(xv ** (d - 2), (xv, 0, 1), conds="none")
     dv.step(
+        "integral_zero_t",
         sp.Eq(sp.Symbol("I_d"), i0),
         "∫₀¹ x^(d−2) dx = 1/(d − 1)",
         adds=("d > 1: for d = 1 the integral diverges (no stable chain)",),
@@ -154,23 +172,30 @@ def derive_zero_temperature(dim: sp.Expr = d) -> Derivation:
     at_zero = lhs.replace(lambda e: isinstance(e, sp.Integral), lambda e: i0)
     threshold = sp.solve(sp.Eq(at_zero, 1), T_D)[0] / E_K
     dv.step(
+        "threshold",
         sp.StrictGreaterThan(T_D / E_K, sp.factor(threshold).subs(d, dim)),
         "solve 4d² (E_K/T_D)/(d − 1) < 1 for T_D/E_K",
     )
-    return dv
+    return dv.build()
 
 
 def derive_high_temperature(dim: sp.Expr = d) -> Derivation:
-    dv = Derivation("54", "stability at T ≫ T_D")
+    dv = Builder("54", "stability at T ≫ T_D")
     lhs = _criterion_lhs()
-    dv.step(sp.StrictLessThan(lhs, 1), "criterion (48) as derived", uses=("48",))
+    dv.step("criterion", sp.StrictLessThan(lhs, 1), "criterion (48) as derived", uses=("48",))
     b = sp.Symbol("b", positive=True)
     lead = sp.series(sp.coth(b * xv), b, 0, 1).removeO()
-    dv.step(lead, "T ≫ T_D: b = T_D/2T → 0, coth(b x) ≈ 1/(b x)", adds=("leading order in T_D/T",))
+    dv.step(
+        "coth_leading",
+        lead,
+        "T ≫ T_D: b = T_D/2T → 0, coth(b x) ≈ 1/(b x)",
+        adds=("leading order in T_D/T",),
+    )
     p = sp.Symbol("p", positive=True)  # p = d − 2 > 0 keeps SymPy off the d = 2 (log) branch
     integrand = (xv ** (d - 2) * lead.subs(b, T_D / (2 * T))).subs(d, p + 2)
     ihigh = sp.simplify(sp.integrate(integrand, (xv, 0, 1)).subs(p, d - 2))
     dv.step(
+        "integral_high_t",
         sp.Eq(sp.Symbol("I_d"), sp.simplify(ihigh)),
         "(2T/T_D) ∫₀¹ x^(d−3) dx",
         adds=("d > 2: for d ≤ 2 the integral diverges (no stable crystal)",),
@@ -179,23 +204,26 @@ def derive_high_temperature(dim: sp.Expr = d) -> Derivation:
     sol = [s for s in sp.solve(sp.Eq(hot, 1), T_D) if s.is_positive is not False]
     threshold = sp.simplify(sol[0] ** 2 / (T * E_K))
     dv.step(
-        sp.StrictGreaterThan(T_D**2 / (T * E_K), threshold), "solve 8d² E_K T/((d − 2) T_D²) < 1"
+        "threshold_squared",
+        sp.StrictGreaterThan(T_D**2 / (T * E_K), threshold),
+        "solve 8d² E_K T/((d − 2) T_D²) < 1",
     )
     dv.step(
+        "threshold",
         sp.StrictGreaterThan(T_D / E_K, sp.factor(threshold * T / T_D).subs(d, dim)),
         "written as a bound on T_D/E_K like the printed form: it keeps a factor T/T_D",
     )
-    return dv
+    return dv.build()
 
 
 def _fixed_dim(builder, dim: int, eq_id: str):  # type: ignore[no-untyped-def]
     def build() -> Derivation:
         general = builder()
-        dv = Derivation(eq_id, f"{general.title}, d = {dim}")
-        dv.steps.extend(general.steps)
+        dv = Builder(eq_id, f"{general.title}, d = {dim}")
+        dv.include(general)
         last = general.result
-        dv.step(type(last)(last.lhs, sp.simplify(last.rhs.subs(d, dim))), f"d = {dim}")
-        return dv
+        dv.step("fix_d", type(last)(last.lhs, sp.simplify(last.rhs.subs(d, dim))), f"d = {dim}")
+        return dv.build()
 
     return build
 

@@ -10,9 +10,17 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .dimensions import DIMENSIONLESS, ENERGY, LENGTH, MASS, Dim
+from qcrystal.symbolic.dimensions import Dim, UnitSystem
 
-__all__ = ["DIMS", "FUNCTION_DIMS"]
+__all__ = ["DIMENSIONLESS", "DIMS", "ENERGY", "FUNCTION_DIMS", "LENGTH", "MASS", "UNITS"]
+
+# ħ = k_B = 1: every quantity is mass^p · length^q. An energy is ħ²/(m L²), i.e.
+# 1/(mass·length²); a time is 1/energy; a temperature is an energy.
+UNITS = UnitSystem(("mass", "length"), named={"energy": (-1, -2), "energy²": (-2, -4)})
+MASS = UNITS.base("mass")
+LENGTH = UNITS.base("length")
+ENERGY = UNITS.of(-1, -2)
+DIMENSIONLESS = UNITS.dimensionless
 
 pos = {"positive": True}
 
@@ -94,7 +102,7 @@ DIMS.update({s: DIMENSIONLESS for s in [nu, d, xv, *ni_v, *nj_v]})
 DIMS[m] = MASS
 DIMS[D] = ENERGY / LENGTH**2  # a curvature of an interaction energy, (44)
 DIMS[c0] = ENERGY * LENGTH  # a velocity with ħ = 1: energy × length
-DIMS[rho] = Dim(sp.Integer(0), -d)  # number density in d dimensions
+DIMS[rho] = UNITS.of(0, -d)  # number density in d dimensions
 DIMS.update({s: ENERGY / LENGTH**2 for s in S2_v})
 
 FUNCTION_DIMS: dict[str, Dim] = {
@@ -102,6 +110,6 @@ FUNCTION_DIMS: dict[str, Dim] = {
     "U_L": ENERGY,
     "U_0": ENERGY,
     "V_H": ENERGY,
-    "w": Dim(sp.Integer(0), -d / 2),
-    "varphi": Dim(sp.Integer(0), -d / 2),
+    "w": UNITS.of(0, -d / 2),
+    "varphi": UNITS.of(0, -d / 2),
 }

@@ -7,8 +7,6 @@ the known deep-lattice asymptotics. Energies in E_R, lengths in 1/k₀, a = π.
 """
 
 import json
-import subprocess
-import sys
 
 import mpmath as mp
 import numpy as np
@@ -16,7 +14,9 @@ import pytest
 import sympy as sp
 from scipy.special import mathieu_a, mathieu_b
 
-from qcrystal import accuracy, band_structure
+from qcrystal import accuracy
+from qcrystal.accuracy import approximations
+from qcrystal.accuracy import bands as band_structure
 
 DEPTHS = [0.5, 1.0, 5.0, 10.0, 20.0, 50.0, 100.0]
 
@@ -123,7 +123,7 @@ def test_gaussian_overlap_against_quadrature():
 
 @pytest.mark.parametrize("s", [accuracy.VARIATIONAL_MIN_DEPTH + 0.01, 3.0, 10.0, 100.0, 1e4])
 def test_variational_width_is_stationary_for_the_symbolic_energy(s):
-    condition, s_sym, lam = accuracy._variational_condition()
+    condition, s_sym, lam = approximations._variational_condition()
     root = float(accuracy.variational_width(s))
     assert 0 < root <= 2
     with mp.workdps(30):
@@ -134,7 +134,7 @@ def test_variational_width_is_stationary_for_the_symbolic_energy(s):
 
 
 def test_symbolic_stationarity_is_s_equals_exp_lambda_over_lambda_squared():
-    condition, s_sym, lam = accuracy._variational_condition()
+    condition, s_sym, lam = approximations._variational_condition()
     ratio = sp.simplify(condition / (s_sym * lam**2 * sp.exp(-lam) - 1))
     assert not ratio.has(s_sym) and ratio.is_positive  # a positive factor, no other root
 
@@ -160,30 +160,27 @@ def test_bad_depths_are_clear_errors():
         accuracy.accuracy_table([0.0, 5.0])
 
 
-def test_cli_accuracy_json_csv_and_figure(tmp_path):
+def test_cli_accuracy_json_csv_and_figure(tmp_path, qc):
     png, csv = tmp_path / "acc.png", tmp_path / "acc.csv"
-    cmd = [sys.executable, "-m", "qcrystal.cli", "accuracy", "--depths", "5", "20", "50"]
-    out = subprocess.run(
-        [*cmd, "--json", "--plot", str(png), "--csv", str(csv)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    cmd = ["accuracy", "--depths", "5", "20", "50"]
+    out = qc(*cmd, "--json", "--plot", png, "--csv", csv)
+    assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert [r["s"] for r in data["rows"]] == [5.0, 20.0, 50.0]
     assert data["within_from_depth"]["J gauss/exact"] is None  # never within 10 %
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert csv.read_text().splitlines()[0].startswith("s,J_exact")
-    text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    text = qc(*cmd).stdout
     assert "within ±10% of exact from depth" in text
-    bad = subprocess.run([*cmd[:4], "--depths", "-3"], capture_output=True, text=True)
+    bad = qc("accuracy", "--depths", "-3")
     assert bad.returncode == 2 and "depth must be in (0, 1e4]" in bad.stderr
 
 
-def test_verify_report_cites_the_measured_accuracy_where_the_paper_approximates():
-    from qcrystal import verify
+def test_verify_report_cites_the_measured_accuracy_where_the_paper_approximates(by_id):
+    from qcrystal.derivations.paper import PAPER
+    from qcrystal.teaching import report_markdown
 
-    report = verify.to_markdown(verify.run(["J_ij", "34"]))
+    report = report_markdown.to_markdown(PAPER, [by_id["J_ij"], by_id["34"]])
     rows = accuracy.accuracy_table([10.0])
     expected = f"{rows[0].ratios()['J gauss/exact']:.3g} at s = 10"
     assert "Approximation check" in report and expected in report

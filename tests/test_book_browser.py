@@ -26,11 +26,13 @@ ARGS = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    from qcrystal import book
+def site(tmp_path_factory, findings):
+    from qcrystal.codegen.registry import FUNCTIONS
+    from qcrystal.derivations.paper import PAPER
+    from qcrystal.teaching import book
 
     out = tmp_path_factory.mktemp("site")
-    book.build(out)
+    book.build(out, PAPER, findings, FUNCTIONS)
     return out
 
 

@@ -1,4 +1,5 @@
-"""The command line, run as a user would: through a subprocess."""
+"""The command line, run in process (``main([...])``) as a user would type it, plus a few
+smoke tests through a real interpreter (the entry point, exit codes, a closed pipe)."""
 
 import json
 import subprocess
@@ -6,73 +7,149 @@ import sys
 
 import pytest
 
-RUN = [sys.executable, "-m", "qcrystal.cli"]
+from qcrystal import __version__
 
 
-def qc(*args):
-    return subprocess.run([*RUN, *args], capture_output=True, text=True, timeout=300)
+def test_verify_json_schema(qc, findings):
+    from qcrystal.symbolic import verification
 
-
-@pytest.fixture(scope="module")
-def verify_json():
-    out = qc("verify", "--json")
+    whole = json.loads(verification.to_json(list(findings)))  # the session's verification
+    assert sum(whole["summary"].values()) == len(whole["equations"]) == 60
+    out = qc("verify", "--json", "--only", "38", "49")
     assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+    data = json.loads(out.stdout)
+    eq = data["equations"][0]
+    assert set(eq) >= {"id", "section", "verdict", "paper_latex", "derived_latex",
+                       "assumptions", "finding"}  # fmt: skip
+    assert [e["verdict"] for e in data["equations"]] == ["confirmed", "discrepancy"]
+    assert data["equations"] == [e for e in whole["equations"] if e["id"] in ("38", "49")]
 
 
-def test_verify_json_schema(verify_json):
-    eq = verify_json["equations"][0]
-    assert set(eq) >= {
-        "id",
-        "section",
-        "verdict",
-        "paper_latex",
-        "derived_latex",
-        "assumptions",
-        "finding",
-    }
-    assert sum(verify_json["summary"].values()) == len(verify_json["equations"]) == 60
-
-
-def test_verify_table_and_report(tmp_path):
+def test_verify_table_and_reports(qc, tmp_path):
     report = tmp_path / "report.md"
-    out = qc("verify", "--only", "38", "49", "--report", str(report))
+    out = qc("verify", "--only", "38", "49", "--report", report)
     assert out.returncode == 0, out.stderr
     assert "2 equations:" in out.stdout and "discrepancy" in out.stdout
+    assert f"report written to {report}" in out.stdout
     text = report.read_text()
     assert "$$" in text and "(49)" in text
+    tex = tmp_path / "report.tex"
+    assert qc("verify", "--quiet", "--only", "49", "--report", tex).returncode == 0
+    assert tex.read_text().startswith(r"\documentclass")
 
 
-def test_derive_38_shows_steps():
+def test_derive_shows_named_steps(qc):
     out = qc("derive", "38")
     assert out.returncode == 0
-    assert "[1]" in out.stdout and "uses (32)" in out.stdout and "positive root" in out.stdout
+    assert "[1] gaussian_ansatz:" in out.stdout and "uses (32)" in out.stdout
+    assert "[7] solve_for_epsilon:" in out.stdout and "positive root" in out.stdout
     # the printed form it is held against, and where to find the verdict
     assert "printed in the paper as (38):" in out.stdout
     assert "qcrystal verify --only 38" in out.stdout
 
 
-def test_derive_latex():
+def test_derive_latex(qc):
     out = qc("derive", "49", "--latex")
     assert out.returncode == 0 and r"\item" in out.stdout
 
 
-def test_derive_unknown_id_is_a_clear_error():
-    out = qc("derive", "99")
-    assert out.returncode == 2
-    assert "no equation '99'" in out.stderr and "J_ij" in out.stderr
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("derive", "99"), "no equation '99'"),
+        (("verify", "--only", "nope"), "unknown equation id"),
+        (("check-step", "38", "nope", "x"), "has no step 'nope'"),
+        (("check-step", "38", "99", "x"), "has steps 1 to 7"),
+        (("state", "--omega", "1"), "missing --E_K, --T_D"),
+        (("state", "--set", "U=1", "--omega", "1", "--E_K", "1", "--T_D", "1"), "needs --model"),
+        (("phase-diagram", "--out", "x", "--formats", "gif"), "allowed are png, svg, csv, json"),
+        (("phase-diagram", "--out", "/nonexistent/dir/x"), "does not exist"),
+        (("phase-diagram", "--out", "x", "--Urange", "1", "2"), "--Urange/--Trange need --model"),
+        (("accuracy", "--plot", "x.gif"), "--plot needs .png, .svg or .pdf"),
+        (("accuracy", "--tolerance", "2"), "--tolerance must be in (0, 1)"),
+        (("codegen", "--out", "x"), "are for --model FILE"),
+        (("codegen", "--model", "examples/rydberg.toml"), "needs --out DIR"),
+        (("codegen", "--measure", "--check"), "do not go together"),
+        (("codegen", "--measure", "--model", "x"), "--measure is for the built-in modules"),
+        (("model", "show", "missing.toml"), "cannot read the model file"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(qc, args, message):
+    out = qc(*args)
+    assert out.returncode == 2, (out.stdout, out.stderr)
+    assert message in out.stderr
+    assert out.stderr.startswith("qcrystal ") and "Traceback" not in out.stderr
 
 
-def test_verify_unknown_id_is_a_clear_error():
-    out = qc("verify", "--only", "nope")
-    assert out.returncode == 2 and "unknown equation id" in out.stderr
-
-
-def test_definition_has_nothing_to_derive():
+def test_definition_has_nothing_to_derive(qc):
     out = qc("derive", "50")
     assert out.returncode == 0 and "nothing to derive" in out.stdout
 
 
-def test_help_has_examples():
+def test_help_has_one_example_per_subcommand(qc):
+    from qcrystal.cli import COMMANDS
+
     out = qc("--help")
-    assert "examples:" in out.stdout
+    assert out.returncode == 0 and "examples:" in out.stdout
+    for command in COMMANDS:
+        sub = qc(*([command.NAME] if command.NAME != "model" else ["model", "show"]), "--help")
+        assert sub.returncode == 0
+        examples = sub.stdout.split("\nexample")
+        assert len(examples) == 2 and "  qcrystal " in examples[1], command.NAME
+
+
+def test_help_wraps_to_the_terminal(qc, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    out = qc("verify", "--help")
+    prose = [line for line in out.stdout.split("examples:")[0].splitlines()]
+    assert max(len(line) for line in prose) <= 60
+
+
+def test_version(qc):
+    out = qc("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"qcrystal {__version__}"
+
+
+def test_no_command_prints_help_and_exits_2(qc):
+    out = qc()
+    assert out.returncode == 2 and "usage: qcrystal" in out.stdout
+
+
+def test_model_show_json_and_table(qc):
+    out = qc("model", "show", "examples/rydberg.toml", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    symbols = [q["symbol"] for q in data["quantities"]]
+    assert symbols[:2] == ["E_R", "ω"] and "T_melt" in symbols and data["model"]["d"] == 3
+    assert data["notes"]
+    table = qc("model", "show", "examples/rydberg.toml", "--set", "lattice.temperature=2")
+    assert "Lindemann ratio at T = 2" in table.stdout and "note:" in table.stdout
+
+
+def test_state_from_a_model_and_from_scales(qc):
+    out = qc("state", "--model", "examples/rydberg.toml", "--set", "U=20", "--set", "T=0.1")
+    assert out.returncode == 0, out.stderr
+    assert "lattice: deep" in out.stdout and "state:" in out.stdout
+    data = json.loads(qc("state", "--omega", "100", "--E_K", "1", "--T_D", "1e5", "--json").stdout)
+    assert data["state"] == "localized_quantum_crystal" and data["warnings"] == []
+    bad = qc("state", "--model", "examples/rydberg.toml", "--T", "1")
+    assert bad.returncode == 2 and "--set T=" in bad.stderr
+
+
+# A few runs through a real interpreter: the installed entry point and the process's exit code.
+
+
+def test_entry_point_runs_and_exits_with_the_status():
+    done = subprocess.run([sys.executable, "-m", "qcrystal.cli", "derive", "99"],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+
+
+def test_closed_pipe_is_quiet():
+    script = "import sys; sys.stdin.readline()"
+    cli = subprocess.Popen([sys.executable, "-m", "qcrystal.cli", "verify", "--only", "38"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    head = subprocess.run([sys.executable, "-c", script], stdin=cli.stdout, timeout=120)
+    cli.stdout.close()
+    _, err = cli.communicate(timeout=120)
+    assert head.returncode == 0 and b"Traceback" not in err

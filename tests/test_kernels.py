@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import qcrystal
-from qcrystal import _kernels
+from qcrystal.numerics import _kernels
 
 ULP = np.finfo(float).eps
 EXTREMES = np.concatenate([[0.0, 5e-324, 1e-310], np.logspace(-300, 300, 41), [1.2e308]])

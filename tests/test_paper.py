@@ -5,36 +5,33 @@ The expected discrepancies were worked out by hand before the code existed (see 
 the derivation gives 4d², (49) lacks a square root, (54)–(55) drop a factor T/T_D.
 """
 
+import dataclasses
+
 import pytest
 
-from qcrystal import verify
-from qcrystal.derivations import paper
-from qcrystal.derivations.dimensions import ENERGY
-from qcrystal.derivations.verdict import Verdict
-
-
-@pytest.fixture(scope="module")
-def findings():
-    return {f.record.id: f for f in verify.run()}
+from qcrystal.derivations.paper import PAPER
+from qcrystal.derivations.symbols import ENERGY
+from qcrystal.symbolic import Builder
+from qcrystal.symbolic.verdict import Verdict
 
 
 def test_every_displayed_equation_has_a_record():
-    expected = {str(n) for n in range(1, 56)} | set(paper.UNNUMBERED)
-    assert set(paper.ids()) == expected
-    assert len(paper.ids()) == len(expected)
+    expected = {str(n) for n in range(1, 56)} | set(PAPER.unnumbered)
+    assert set(PAPER.ids()) == expected
+    assert len(PAPER.ids()) == len(expected)
 
 
 def test_records_keep_the_papers_order():
-    numbered = [int(i) for i in paper.ids() if i.isdigit()]
+    numbered = [int(i) for i in PAPER.ids() if i.isdigit()]
     assert numbered == sorted(numbered)
 
 
-def test_nothing_is_undecided(findings):
-    assert [i for i, f in findings.items() if f.verdict is Verdict.UNDECIDED] == []
+def test_nothing_is_undecided(by_id):
+    assert [i for i, f in by_id.items() if f.verdict is Verdict.UNDECIDED] == []
 
 
-def test_discrepancies_are_the_ones_found_by_hand(findings):
-    found = {i for i, f in findings.items() if f.verdict is Verdict.DISCREPANCY}
+def test_discrepancies_are_the_ones_found_by_hand(by_id):
+    found = {i for i, f in by_id.items() if f.verdict is Verdict.DISCREPANCY}
     assert found == {"5", "J_ij", "48", "49", "54", "55"}
 
 
@@ -61,40 +58,65 @@ def test_discrepancies_are_the_ones_found_by_hand(findings):
         "24",
     ],
 )
-def test_confirmed(findings, eq_id):
-    assert findings[eq_id].verdict is Verdict.CONFIRMED
+def test_confirmed(by_id, eq_id):
+    assert by_id[eq_id].verdict is Verdict.CONFIRMED
 
 
-def test_diagnoses(findings):
-    assert "missing square root" in findings["49"].finding
-    assert "dimensionally inconsistent" in findings["49"].finding
-    assert "3/d**2" in findings["48"].finding and "no integer solution" in findings["48"].finding
-    assert "T = T_D" in findings["54"].finding
-    assert "adjoint" in findings["5"].finding
-    assert "odd" in findings["J_ij"].finding and "k₀_α l_α → 0" in findings["J_ij"].finding
+def test_diagnoses(by_id):
+    assert "missing square root" in by_id["49"].finding
+    assert "dimensionally inconsistent" in by_id["49"].finding
+    assert "3/d**2" in by_id["48"].finding and "no integer solution" in by_id["48"].finding
+    assert "T = T_D" in by_id["54"].finding
+    assert "adjoint" in by_id["5"].finding
+    assert "odd" in by_id["J_ij"].finding and "k₀_α l_α → 0" in by_id["J_ij"].finding
 
 
-def test_dimensions_checked_where_transcribed(findings):
-    assert findings["38"].dimensions_ok is True
-    assert findings["49"].dimensions_ok is False
-    assert findings["46"].dimensions_ok is True
+def test_dimensions_checked_where_transcribed(by_id):
+    assert by_id["38"].dimensions_ok is True
+    assert by_id["49"].dimensions_ok is False
+    assert by_id["46"].dimensions_ok is True
 
 
-def test_derivations_record_assumptions(findings):
-    assumptions = " ".join(findings["38"].assumptions)
+def test_derivations_record_assumptions(by_id):
+    assumptions = " ".join(by_id["38"].assumptions)
     assert "positive root" in assumptions
-    assert any("j = 0" in a for a in findings["35"].assumptions)
+    assert any("j = 0" in a for a in by_id["35"].assumptions)
 
 
 def test_derivation_renders_as_text_and_latex():
-    dv = paper.get("38").derive()
-    assert "[7]" in dv.text() and "assumes ε_α > 0" in dv.text()
+    dv = PAPER.get("38").derive()
+    assert "[7] solve_for_epsilon:" in dv.text() and "assumes ε_α > 0" in dv.text()
     assert r"\begin{enumerate}" in dv.latex()
+
+
+def test_steps_are_named_and_frozen():
+    dv = PAPER.get("38").derive()
+    assert dv.step("solve_for_epsilon") is dv.step(7) is dv.steps[-1]
+    assert dv.number("per_direction") == 6
+    with pytest.raises(KeyError, match="no step 'nope'; steps: gaussian_ansatz"):
+        dv.step("nope")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        dv.steps = ()  # type: ignore[misc]
+    assert isinstance(dv.steps, tuple)
+    # a cached derivation handed out twice is the same immutable object
+    from qcrystal.derivations import energy
+
+    assert energy.derive_hopping_general() is energy.derive_hopping_general()
+
+
+def test_step_names_must_be_unique_and_well_formed():
+    b = Builder("x", "test")
+    b.step("one", 1, "first")
+    b.step("one", 2, "again")
+    with pytest.raises(ValueError, match="names two steps 'one'"):
+        b.build()
+    with pytest.raises(ValueError, match="must be lower case"):
+        Builder("x", "test").step("Bad Name", 1, "no")
 
 
 def test_unknown_id_lists_valid_ones():
     with pytest.raises(KeyError, match="valid ids: 1, 2"):
-        paper.get("99")
+        PAPER.get("99")
 
 
 def test_energy_unit():

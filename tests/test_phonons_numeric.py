@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcrystal import phonons
-from qcrystal.phonons import debye_integral, debye_temperature, lindemann_ratio
+from qcrystal.numerics import phonons
+from qcrystal.numerics.phonons import debye_integral, debye_temperature, lindemann_ratio
 
 BUDGET = 1e-14
 ULP = np.finfo(float).eps
@@ -121,7 +121,7 @@ def _melting_reference(td, ek):
     [18.000001, 18.001, 18.1, 18.5, 20.0, 25.0, 36.0, 50.0, 100.0, 300.0, 1e3, 1e4, 1e6, 1e12],
 )
 def test_melting_temperature_against_root_finding(ratio):
-    from qcrystal.phonons import melting_temperature
+    from qcrystal.numerics.phonons import melting_temperature
 
     got = melting_temperature(ratio, 1.0, 3)
     ref = _melting_reference(ratio, 1.0)
@@ -131,7 +131,7 @@ def test_melting_temperature_against_root_finding(ratio):
 
 
 def test_melting_temperature_edges():
-    from qcrystal.phonons import melting_temperature
+    from qcrystal.numerics.phonons import melting_temperature
 
     assert melting_temperature(17.9, 1.0, 3) == 0.0  # unstable already at T = 0, (53)
     assert melting_temperature(1e3, 1.0, 2) == 0.0  # d = 2: any T > 0 destabilizes
@@ -141,7 +141,7 @@ def test_melting_temperature_edges():
 
 
 def test_melting_is_where_lindemann_ratio_is_one_half():
-    from qcrystal.phonons import lindemann_ratio, melting_temperature
+    from qcrystal.numerics.phonons import lindemann_ratio, melting_temperature
 
     td = np.logspace(np.log10(18.5), 8, 50)
     tm = melting_temperature(td, 1.0, 3)
@@ -195,7 +195,7 @@ def _melting_far(td, ek):
     ],
 )
 def test_melting_temperature_at_extreme_ratios(td, ek):
-    from qcrystal.phonons import melting_temperature
+    from qcrystal.numerics.phonons import melting_temperature
 
     got = float(melting_temperature(td, ek, 3))
     if td / 36 / ek < 1e20 and np.isfinite(td / ek):
@@ -206,7 +206,7 @@ def test_melting_temperature_at_extreme_ratios(td, ek):
 
 
 def test_melting_temperature_infinite_cases_are_inf_not_nan():
-    from qcrystal.phonons import melting_temperature
+    from qcrystal.numerics.phonons import melting_temperature
 
     assert melting_temperature(np.inf, 1.0, 3) == np.inf
     assert melting_temperature(1e200, 1e-200, 3) == np.inf  # T_D²/(72 E_K) overflows

@@ -7,7 +7,7 @@ parse_expr are patched to fail loudly during these tests.
 import pytest
 import sympy as sp
 
-from qcrystal import safe_expr
+from qcrystal.models import parser as safe_expr
 
 r, C = sp.symbols("r C", positive=True)
 NAMES = {"r": r, "C": C}

@@ -6,14 +6,13 @@ checked against the independent Lindemann ratio of the generated lindemann_ratio
 """
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 import qcrystal
-from qcrystal import phase_diagram, states
+from qcrystal import states
+from qcrystal.states import diagram as phase_diagram
 
 # (ω, E_K, T_D) with every ≪ by a factor of 1000 or more; E_K = 1.
 SIX_CASES = [
@@ -111,11 +110,13 @@ def test_ratio_diagram_regions_and_dask_agree():
     np.testing.assert_array_equal(lazy.codes, dia.codes)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    """`qcrystal ARGS` in a subprocess; a nonzero exit fails the test."""
-    return subprocess.run(
-        [sys.executable, "-m", "qcrystal.cli", *args], capture_output=True, text=True, check=True
-    )
+def _cli(*args: str):
+    """`qcrystal ARGS` in process; a nonzero exit fails the test."""
+    from conftest import run_cli
+
+    out = run_cli(*args)
+    assert out.returncode == 0, out.stderr
+    return out
 
 
 def test_phase_diagram_cli_writes_figure_csv_json(tmp_path):
@@ -150,24 +151,25 @@ def test_phase_diagram_cli_writes_figure_csv_json(tmp_path):
         (["state", "--omega", "1", "--E_K", "1", "--T_D", "1", "--set", "U=3"], "--set needs"),
     ],
 )
-def test_hostile_cli_input_exits_2_with_a_clear_error(args, message):
-    out = subprocess.run(
-        [sys.executable, "-m", "qcrystal.cli", *args], capture_output=True, text=True
-    )
+def test_hostile_cli_input_exits_2_with_a_clear_error(args, message, qc):
+    out = qc(*args)
     assert out.returncode == 2 and message in out.stderr
 
 
 def test_state_from_a_model_file():
-    out = subprocess.run(
-        [sys.executable, "-m", "qcrystal.cli", "state", "--model", "examples/rydberg.toml",
-         "--set", "U=30", "--set", "T=0.1", "--json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    data = json.loads(out.stdout)
+    """The Lindemann ratio the command reports, against (42) over the Debye sphere by
+    mpmath quadrature: r₀/a = d √((E_K/T_D) ∫₀¹ x^(d−2) coth(T_D x/2T) dx), d = 3."""
+    import mpmath as mp
+
+    data = json.loads(_cli("state", "--model", "examples/rydberg.toml", "--set", "U=30",
+                           "--set", "T=0.1", "--json").stdout)  # fmt: skip
     assert data["state"] in states.STATES and data["T"] == 0.1
-    assert data["lindemann_ratio"] == pytest.approx(
-        float(qcrystal.lindemann_ratio(data["T_D"], data["E_K"], 0.1, 3)), rel=1e-14
-    )
+    with mp.workdps(30):
+        b = mp.mpf(data["T_D"]) / (2 * mp.mpf("0.1"))
+        integral = mp.quad(lambda x: x * mp.coth(b * x), [0, 1])
+        expected = 3 * mp.sqrt(mp.mpf(data["E_K"]) / mp.mpf(data["T_D"]) * integral)
+    # 1e-14: the generated function is ~1 ulp; the JSON carries all 17 digits
+    assert data["lindemann_ratio"] == pytest.approx(float(expected), rel=1e-14)
 
 
 def test_state_from_a_model_repeats_an_unreliable_D(tmp_path):
@@ -179,28 +181,22 @@ def test_state_from_a_model_repeats_an_unreliable_D(tmp_path):
         'temperature = 0.1\n[interaction]\nkind = "custom"\n'
         'expression = "A * exp(-r / xi) / r"\nparameters = { A = 1.0, xi = 0.3 }\n'
     )
-    cmd = [sys.executable, "-m", "qcrystal.cli", "state", "--model", str(path)]
-    text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    text = _cli("state", "--model", str(path)).stdout
     assert "D is not reliable here" in text and "built on these quantities" in text
-    data = json.loads(
-        subprocess.run([*cmd, "--json"], capture_output=True, text=True, check=True).stdout
-    )
+    data = json.loads(_cli("state", "--model", str(path), "--json").stdout)
     assert any("not reliable" in w for w in data["warnings"])
     # The phase diagram over depths from this one says it too (its shallow end is worst).
     dia = phase_diagram.model_diagram(path, (2.0, 20.0), (0.01, 1.0), n=6)
     assert any("not reliable" in w for w in dia.params["warnings"])
     # A well-localized model carries no warning.
-    ok = subprocess.run(
-        [sys.executable, "-m", "qcrystal.cli", "state", "--model", "examples/rydberg.toml",
-         "--json"], capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    ok = _cli("state", "--model", "examples/rydberg.toml", "--json")
     assert json.loads(ok.stdout)["warnings"] == []
     ryd = phase_diagram.model_diagram("examples/rydberg.toml", (20.0, 200.0), (0.01, 1.0), n=6)
     assert ryd.params["warnings"] == []
 
 
 def test_model_diagram_agrees_with_the_model_quantities(tmp_path):
-    from qcrystal import model as models
+    from qcrystal import models
 
     dia = phase_diagram.model_diagram("examples/rydberg.toml", (2.0, 200.0), (0.01, 2000.0), n=12)
     for i in (0, 5, 11):

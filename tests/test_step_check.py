@@ -1,14 +1,11 @@
 """The step checker: equivalent rewritings pass, near misses fail with a point, hostile
 text is refused without being evaluated. Exit codes 0 / 1 / 2 through the CLI."""
 
-import subprocess
-import sys
-
 import pytest
 
 import qcrystal
-from qcrystal import safe_expr
-from qcrystal.step_check import EQUIVALENT, NOT_EQUIVALENT
+from qcrystal.models import parser as safe_expr
+from qcrystal.teaching.step_check import EQUIVALENT, NOT_EQUIVALENT
 
 
 @pytest.mark.parametrize(
@@ -79,12 +76,10 @@ def test_derivation_renders_for_jupyter():
     ("text", "code"),
     [("sqrt(omega**2 + Omega**2)", 0), ("2*sqrt(omega**2 + Omega**2)", 1), ("os.system", 2)],
 )
-def test_cli_exit_codes(text, code):
-    out = subprocess.run(
-        [sys.executable, "-m", "qcrystal.cli", "check-step", "38", "7", text],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert out.returncode == code, out.stdout + out.stderr
+def test_cli_exit_codes(text, code, qc):
+    for step in ("7", "solve_for_epsilon"):  # by number and by name
+        out = qc("check-step", "38", step, text)
+        assert out.returncode == code, out.stdout + out.stderr
 
 
 @pytest.mark.parametrize(

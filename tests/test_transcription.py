@@ -5,19 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from qcrystal.derivations import paper
+from qcrystal.derivations.paper import PAPER
 
-PAPER = (
-    Path(__file__).resolve().parents[2] / "shared/paper/optical-lattices-to-quantum-crystals.txt"
-)
+TEXT = Path(__file__).resolve().parents[2] / "shared/paper/optical-lattices-to-quantum-crystals.txt"
 
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.mark.skipif(not PAPER.exists(), reason="../shared/paper not beside the clone")
-@pytest.mark.parametrize("eq_id", paper.ids())
+@pytest.mark.skipif(not TEXT.exists(), reason="../shared/paper not beside the clone")
+@pytest.mark.parametrize("eq_id", PAPER.ids())
 def test_latex_occurs_in_the_paper(eq_id):
-    rec = paper.get(eq_id)
-    assert _squash(rec.latex) in _squash(PAPER.read_text(encoding="utf-8"))
+    rec = PAPER.get(eq_id)
+    assert _squash(rec.latex) in _squash(TEXT.read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@
 import sympy as sp
 from sympy.physics.quantum import Dagger
 
-from qcrystal.derivations.verdict import Condition, Probe, Verdict, compare, compare_relations
+from qcrystal.symbolic.verdict import Condition, Probe, Verdict, compare, compare_relations
 
 x, y, T, TD = sp.symbols("x y T T_D", positive=True)
 

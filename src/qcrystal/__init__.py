@@ -1,34 +1,29 @@
 """qcrystal: re-derive, verify and compute Yukalov's optical-lattice to quantum-crystal paper.
 
-The numeric functions are generated from the derivations (``qcrystal codegen``):
+The numeric functions come from the derivations (``qcrystal codegen``); which ones there
+are, and which equations each computes, is declared once in the registry
+(:mod:`qcrystal.codegen.registry`):
 
-* :func:`lattice_frequency` — ω of (34)
-* :func:`effective_frequency` — ε of (38)
-* :func:`gaussian_hopping` — J_ij of (7) for the Gaussian ansatz (29)
-* :func:`debye_temperature` — T_D = c₀ k_D (the derived form, not the printed (49))
-* :func:`debye_integral` — I_d(b) = ∫₀¹ x^(d−2) coth(bx) dx of (48)
-* :func:`lindemann_ratio` — r₀/a in the Debye approximation, bounded by (47)
-* :func:`melting_temperature` — the T at which r₀/a reaches 1/2
+* ``lattice_frequency`` — ω of (34); ``effective_frequency`` — ε of (38)
+* ``gaussian_hopping`` — J_ij of (7) for the Gaussian ansatz (29)
+* ``sound_velocity`` — c₀ of (46); ``debye_temperature`` — T_D = c₀ k_D (derived form)
+* ``debye_integral`` — I_d(b) of (48); ``lindemann_ratio`` — r₀/a bounded by (47)
+* ``melting_temperature`` — the T at which r₀/a reaches 1/2
+* ``lindemann_threshold`` — the T = 0 bound of (51)
 
-and, hand-written: :func:`classify` (the four states), :func:`derivation` (the steps of an
-equation, rendered in Jupyter) and :func:`check_step` (is a student's step right?).
+and, written by hand: :func:`classify` (the four states), :func:`derivation` (the steps of
+an equation, rendered in Jupyter) and :func:`check_step` (is a student's step right?).
+Everything is loaded on first use (PEP 562), so ``import qcrystal`` is light.
 """
 
 from importlib import import_module
 
-# Exported lazily (PEP 562): `qcrystal codegen` must run even when a generated module is
-# missing or stale, so importing the package never imports the generated code.
-_EXPORTS = {
-    "check_step": "step_check",
+from qcrystal.codegen.registry import FUNCTIONS
+
+_EXPORTS = {f.name: f"numerics.{f.module}" for f in FUNCTIONS} | {
+    "check_step": "teaching.step_check",
     "classify": "states",
-    "derivation": "step_check",
-    "debye_integral": "phonons",
-    "debye_temperature": "phonons",
-    "effective_frequency": "lattice",
-    "gaussian_hopping": "lattice",
-    "lattice_frequency": "lattice",
-    "lindemann_ratio": "phonons",
-    "melting_temperature": "phonons",
+    "derivation": "teaching.step_check",
 }
 
 
@@ -38,16 +33,5 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'qcrystal' has no attribute {name!r}")
 
 
-__all__ = [
-    "check_step",
-    "classify",
-    "debye_integral",
-    "debye_temperature",
-    "derivation",
-    "effective_frequency",
-    "gaussian_hopping",
-    "lattice_frequency",
-    "lindemann_ratio",
-    "melting_temperature",
-]
+__all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"

@@ -1,0 +1,184 @@
+"""The SymPy pieces the generator prints, each taken from a derivation.
+
+A generated function's expression is the *derived* result (never a printed form the
+verify run found wrong). Where a stable form replaces it, the generator proves the stable
+form equal to the derived one by the verdict machinery before any code is written.
+:func:`phonon_tables` computes the constants of the hand-written Debye numerics.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import sympy as sp
+from sympy.codegen.cfunctions import expm1
+
+from qcrystal.derivations import energy, phonons
+from qcrystal.derivations.symbols import D, U, d, eps, k0, m, nu
+
+__all__ = [
+    "effective_frequency",
+    "gaussian_hopping",
+    "lattice_frequency",
+    "phonon_tables",
+    "r_sym",
+    "sound_velocity",
+    "symbol",
+]
+
+r_sym = sp.Symbol("r", real=True)
+b_sym = sp.Symbol("b", positive=True)
+
+
+def symbol(name: str) -> sp.Symbol:
+    """The paper's symbol called ``name`` (as registry arguments name them)."""
+    from qcrystal.derivations import symbols
+
+    found = {"r": r_sym, "b": b_sym}.get(name)
+    if found is not None:
+        return found
+    for value in vars(symbols).values():
+        if isinstance(value, sp.Symbol) and value.name == name:
+            return value
+    raise KeyError(f"no symbol {name!r} in qcrystal.derivations.symbols")
+
+
+def lattice_frequency() -> dict[str, sp.Expr]:
+    return {"result": energy.derive_omega().result.rhs}
+
+
+def effective_frequency() -> dict[str, sp.Expr]:
+    return {"result": energy.derive_epsilon().result.rhs}
+
+
+def sound_velocity() -> dict[str, sp.Expr]:
+    return {"result": phonons.derive_sound().result.rhs}
+
+
+def gaussian_hopping() -> dict[str, sp.Expr]:
+    """Per-direction exponent and bracket of J = −exp(−Σ a_α) Σ b_α, site i at the origin."""
+    general = energy.derive_hopping_general()
+    overlaps_brackets = general.step("per_direction").expr
+    xi1, xj1 = sp.Symbol("x_i1", real=True), sp.Symbol("x_j1", real=True)
+    l1, e1, u1, k1 = (sp.Symbol(n, positive=True) for n in ("l_1", "epsilon_1", "U_1", "k0_1"))
+    place = {xi1: 0, xj1: r_sym, l1: 1 / sp.sqrt(m * eps), e1: eps, u1: U, k1: k0}
+    exponent = -sp.log(overlaps_brackets[0, 0].xreplace(place))
+    bracket = overlaps_brackets[0, 1].xreplace(place)
+    q = k0**2 / (m * eps)
+    # 1 − cos(k₀r) e^(−q) cancels when both terms are near 1 (deep lattice, r near a site):
+    # write it as −expm1(−q) + 2 e^(−q) sin²(k₀r/2).
+    stable = eps * (2 - m * eps * r_sym**2) / 8 + U / 2 * (
+        -expm1(-q) + 2 * sp.exp(-q) * sp.sin(k0 * r_sym / 2) ** 2
+    )
+    return {
+        "exponent": sp.expand(sp.powsimp(exponent, force=True)),
+        "bracket": bracket,
+        "bracket_stable": stable,
+    }
+
+
+SWITCH = 1.0  # series below, closed form above; both measured in tests/test_phonons_numeric.py
+TAYLOR_TERMS = 90  # of f(t) in I₃ = 1/b + b f(b²): (1/π²)^90 leaves nothing at 50 digits
+# Chebyshev economization: the lowest degree whose fit error is below these bounds. f is
+# about 0.11 and Li₂(z)/z about 1, so both bounds sit a decade under float64 rounding.
+SMALL_B_TOL = 2e-18
+LI2_TOL = 2e-17
+# Above b = Z_CLAMP, z = e^(−2b) < 2e-35 is dropped against I₃ ≥ 1/2 (it would need 1e-17).
+Z_CLAMP = 40.0
+# From the smallest integer b where everything but 1/2 + ζ(2)/(2b²) adds up to less than
+# this (≈ 1e-3 ulp of I₃ ≥ 1/2), the two-term asymptote replaces exp, log1p and Li₂.
+ASYMPTOTIC_TOL = 1e-19
+# Safeguarded Newton: three steps in ln b from the branch asymptote, then one in b itself.
+# Against mpmath root-finding on 40 T_D/E_K from 18.5 to 1e12: 4 steps give ≤ 1 ulp from
+# T_D/E_K = 30 on (18 ulp at 18.5, where R − 1/2 itself is ill-conditioned); 3 give 1e6 ulp.
+NEWTON_STEPS = 4
+
+
+def _f64(value: sp.Expr) -> str:
+    return repr(float(sp.N(value, 30)))
+
+
+def phonon_tables() -> dict[str, object]:
+    """Numbers the hand-written phonon numerics need, each computed from a derivation."""
+    td = phonons.derive_debye_temperature().result.rhs
+    factor = sp.simplify(td / sp.sqrt(nu * D / m))
+    if factor.free_symbols - {d}:
+        raise RuntimeError(f"T_D is not √(νD/m) × f(d): {td}")
+    # x coth(bx) = 1/b + Σ_n 2^(2n) B_2n b^(2n−1) x^(2n)/(2n)!; integrated over x ∈ [0, 1].
+    coeffs = [
+        sp.Integer(2) ** (2 * n) * sp.bernoulli(2 * n) / (sp.factorial(2 * n) * (2 * n + 1))
+        for n in range(1, TAYLOR_TERMS + 1)
+    ]
+    # Prove the first coefficients against the derived integrand of (48) at d = 3.
+    b, x = sp.Symbol("b", positive=True), phonons.xv
+    integrand = phonons.debye_integral(3, b).function
+    series = sp.expand(sp.series(integrand, b, 0, 8).removeO())
+    check = sp.expand(sp.integrate(series, (x, 0, 1)))
+    for n in range(1, 4):
+        if check.coeff(b, 2 * n - 1) != coeffs[n - 1]:
+            raise RuntimeError(f"series coefficient {n} of I_3 disagrees with the derivation")
+    small_b, small_err = _chebyshev(lambda t: _taylor(coeffs, t), SWITCH**2, SMALL_B_TOL)
+    with mpmath.workdps(50):
+        z_max = mpmath.exp(-2 * mpmath.mpf(SWITCH))
+    li2, li2_err = _chebyshev(
+        lambda z: mpmath.polylog(2, z) / z if z else mpmath.mpf(1), z_max, LI2_TOL
+    )
+    degree = len(small_b) - 1
+    # d/db [b f(b²)] = Σ c_k (2k + 1) t^k for f = Σ c_k t^k (coefficients highest first).
+    small_b_slope = [c * (2 * (degree - i) + 1) for i, c in enumerate(small_b)]
+    with mpmath.workdps(50):
+        at_switch = 1 / mpmath.mpf(SWITCH) + SWITCH * _taylor(coeffs, mpmath.mpf(SWITCH) ** 2)
+    asymptotic = _asymptotic_start()
+    threshold = phonons.derive_zero_temperature().result.rhs  # T_D/E_K > this at T = 0
+    return {
+        "td_factor": [_f64(factor.subs(d, k)) for k in (1, 2, 3)],
+        "zero_t_threshold": [_threshold(threshold, k) for k in (1, 2, 3)],
+        "small_b": [repr(float(c)) for c in small_b],
+        "small_b_slope": [repr(float(c)) for c in small_b_slope],
+        "small_b_error": f"{float(small_err):.1e}",
+        "li2": [repr(float(c)) for c in li2],
+        "li2_error": f"{float(li2_err):.1e}",
+        "switch": SWITCH,
+        "zeta2": _f64(sp.pi**2 / 6),
+        "i3_at_switch": repr(float(at_switch)),
+        "newton_steps": NEWTON_STEPS,
+        "z_clamp": Z_CLAMP,
+        "asymptotic": asymptotic,
+    }
+
+
+def _threshold(expr: sp.Expr, dim: int) -> str:
+    """The T = 0 bound of (51) at d = dim as a float64 literal; inf where it has none."""
+    value = sp.limit(expr, d, dim, "+") if dim == 1 else expr.subs(d, dim)
+    return 'float("inf")' if value.is_infinite else _f64(value)
+
+
+def _asymptotic_start() -> float:
+    """The smallest integer b ≥ 2 where I₃(b) − 1/2 − ζ(2)/(2b²) is below ASYMPTOTIC_TOL.
+
+    The remainder log1p(−z)/b − Li₂(z)/(2b²), z = e^(−2b), evaluated at 50 digits; both
+    terms are negative and fall monotonically, so the first integer that passes bounds all
+    larger b.
+    """
+    with mpmath.workdps(50):
+        for b in range(2, 200):
+            z = mpmath.exp(-2 * mpmath.mpf(b))
+            rest = mpmath.log1p(-z) / b - mpmath.polylog(2, z) / (2 * b * b)
+            if abs(rest) < ASYMPTOTIC_TOL:
+                return float(b)
+    raise RuntimeError("no asymptotic switch below b = 200")
+
+
+def _taylor(coeffs: list[sp.Rational], t: mpmath.mpf) -> mpmath.mpf:
+    """Σ_n a_n t^(n−1) at 50 digits from the exact rational coefficients."""
+    with mpmath.workdps(50):
+        return mpmath.fsum(mpmath.mpf(c.p) / c.q * t**k for k, c in enumerate(coeffs))
+
+
+def _chebyshev(fn, upper: mpmath.mpf, tol: float) -> tuple[list[mpmath.mpf], mpmath.mpf]:
+    """The lowest-degree Chebyshev fit of ``fn`` on [0, upper] with error below ``tol``."""
+    with mpmath.workdps(50):
+        for n in range(4, 40):
+            poly, err = mpmath.chebyfit(fn, [0, mpmath.mpf(upper)], n, error=True)
+            if err < tol:
+                return poly, err
+    raise RuntimeError(f"no Chebyshev fit below {tol} on [0, {upper}]")

@@ -1,0 +1,7 @@
+"""``python -m qcrystal``: the same as the ``qcrystal`` command."""
+
+import sys
+
+from qcrystal.cli import main
+
+sys.exit(main())

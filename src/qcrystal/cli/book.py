@@ -1,0 +1,35 @@
+"""``qcrystal book --out DIR``: the derivation book, a static site readable offline."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ._common import Formatter, fail, say
+
+NAME = "book"
+HELP = "write the derivation book: a static site, readable offline"
+
+
+def add_arguments(sub: argparse._SubParsersAction) -> None:
+    bk = sub.add_parser(
+        NAME,
+        help=HELP,
+        formatter_class=Formatter,
+        description="Render every derivation, verdict and generated function as a static web "
+        "site (MathML, no network needed to read it). Open DIR/index.html in a browser.",
+        epilog="example:\n  qcrystal book --out site/",
+    )
+    bk.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.out.exists() and not args.out.is_dir():
+        return fail(NAME, f"{args.out} exists and is not a directory")
+    from qcrystal.codegen.registry import FUNCTIONS
+    from qcrystal.derivations.paper import PAPER
+    from qcrystal.teaching import book
+
+    files = book.build(args.out, PAPER, functions=FUNCTIONS, progress=lambda m: say(f"  {m}"))
+    print(f"wrote {len(files)} files; open {args.out / 'index.html'}")
+    return 0

@@ -1,0 +1,50 @@
+"""``qcrystal check-step ID STEP EXPRESSION``: is a student's step right?"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ._common import Formatter, fail
+
+NAME = "check-step"
+HELP = "is your expression for a step of a derivation right?"
+
+
+def add_arguments(sub: argparse._SubParsersAction) -> None:
+    ck = sub.add_parser(
+        NAME,
+        help=HELP,
+        formatter_class=Formatter,
+        description="Compare an expression with a step of the derivation of an equation "
+        "(see `qcrystal derive ID` for the steps, their names and numbers). Plain "
+        "mathematics in the step's symbols only: + - * / **, numbers, sqrt, exp, log, sin, "
+        "…; nothing is evaluated. Exit 0: equivalent, 1: not equivalent (a point where they "
+        "differ is shown), 2: cannot decide or bad input.",
+        epilog="examples:\n  qcrystal check-step 38 solve_for_epsilon 'sqrt(omega**2 + Omega**2)'\n"
+        "  qcrystal check-step 38 7 'epsilon = omega + Omega'",
+    )
+    ck.add_argument("id", help="equation id, e.g. 38")
+    ck.add_argument("step", help="the step's name (solve_for_epsilon) or its number from 1")
+    ck.add_argument("expression", help="your expression (quote it for the shell)")
+    ck.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from qcrystal.teaching import step_check
+
+    try:
+        result = step_check.check_step(args.id, args.step, args.expression)
+    except (KeyError, ValueError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
+        code = fail(NAME, message)
+        if "unknown name" in str(exc):
+            print("  (`qcrystal derive ID` shows the step and its symbols)", file=sys.stderr)
+        return code
+    if args.json:
+        print(json.dumps({"answer": result.answer, "detail": result.detail,
+                          "point": result.point}, ensure_ascii=False))  # fmt: skip
+    else:
+        print(f"{result.answer}: {result.detail}")
+    return result.exit_code

@@ -1,0 +1,44 @@
+"""``qcrystal derive ID``: the derivation of one equation, step by step."""
+
+from __future__ import annotations
+
+import argparse
+
+from ._common import Formatter, fail
+
+NAME = "derive"
+HELP = "show the derivation of one equation step by step"
+
+
+def add_arguments(sub: argparse._SubParsersAction) -> None:
+    d = sub.add_parser(
+        NAME,
+        help=HELP,
+        formatter_class=Formatter,
+        description="Print the derivation of one equation: each step with its name, its "
+        "justification, the equations it uses and the assumptions it adds. Step names (and "
+        "numbers) are what `qcrystal check-step` takes.",
+        epilog="examples:\n  qcrystal derive 38\n  qcrystal derive J_ij --latex",
+    )
+    d.add_argument("id", help="equation id: 1 … 55, or an unnumbered display (phi_nk, H1, "
+                   "J_ij, U_a, k_D)")  # fmt: skip
+    d.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
+
+
+def run(args: argparse.Namespace) -> int:
+    from qcrystal.derivations.paper import PAPER
+
+    try:
+        rec = PAPER.get(args.id)
+    except KeyError as exc:
+        return fail(NAME, exc.args[0])
+    if rec.derive is None:
+        kind = "a definition" if rec.kind == "definition" else f"cited from {rec.source}"
+        print(f"({rec.id}) is {kind}: nothing to derive.\nprinted: {rec.latex}")
+        return 0
+    dv = rec.derive()
+    print(dv.latex() if args.latex else dv.text(), end="")
+    if not args.latex:  # what the derivation is held against, and where its verdict is
+        print(f"\nprinted in the paper as ({rec.id}): {rec.latex}")
+        print(f"verdict: qcrystal verify --only {rec.id}")
+    return 0

@@ -1,0 +1,86 @@
+"""``qcrystal state``: which of the four states, from ω, E_K, T_D or from a model file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ._common import Formatter, fail, model_overrides
+
+NAME = "state"
+HELP = "which of the four states: from ω, E_K, T_D or from a model file"
+
+
+def add_arguments(sub: argparse._SubParsersAction) -> None:
+    st = sub.add_parser(
+        NAME,
+        help=HELP,
+        formatter_class=Formatter,
+        description="Classify a point by the paper's closing orderings of ω, E_K and T_D, "
+        "with the Lindemann ratio r₀/a < 1/2 deciding the localized label (see "
+        "qcrystal.states). Give the three scales, or a model file.",
+        epilog="examples:\n  qcrystal state --omega 100 --E_K 1 --T_D 1e5\n"
+        "  qcrystal state --model examples/dipolar.toml --set U=20 --set T=0.1 --json",
+    )
+    st.add_argument("--omega", type=float, help="lattice frequency ω [energy]")
+    st.add_argument("--E_K", type=float, help="kinetic energy 1/(2ma²) [energy]")
+    st.add_argument("--T_D", type=float, help="Debye temperature [energy]")
+    st.add_argument("--T", type=float, default=None, help="temperature [energy] (default 0)")
+    st.add_argument("--d", type=int, default=None, help="dimension 1, 2, 3 (default 3)")
+    st.add_argument("--model", type=Path, metavar="FILE", help="take ω, E_K, T_D, T, d from it")
+    st.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a model value: U=…, T=…, or section.key=…")  # fmt: skip
+    st.add_argument("--margin", type=float, default=10.0, help="the factor read as ≪ (10)")
+    st.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _scales(args: argparse.Namespace) -> tuple[float, float, float, float, int, list[str]]:
+    """ω, E_K, T_D, T, d and the warnings that qualify them."""
+    if args.model:
+        if args.T is not None or args.d is not None:
+            flag = "--T" if args.T is not None else "--d"
+            hint = "--set T=…" if args.T is not None else "the lattice kind in the file"
+            raise ValueError(f"with --model, {flag} comes from the model: use {hint}")
+        if any(v is not None for v in (args.omega, args.E_K, args.T_D)):
+            raise ValueError("give either --model (with --set) or --omega/--E_K/--T_D")
+        from qcrystal import models
+
+        m = models.load(args.model, model_overrides(args.set))
+        q = models.quantities(m)
+        # T_D rests on D: an untrustworthy D makes the state's T_D untrustworthy too.
+        return q["ω"][0], q["E_K"], q["T_D"], m.temperature, m.d, list(q.warnings)
+    if args.set:
+        raise ValueError("--set needs --model")
+    missing = [n for n in ("omega", "E_K", "T_D") if getattr(args, n) is None]
+    if missing:
+        raise ValueError(f"missing --{', --'.join(missing)}: give ω, E_K and T_D, or --model FILE")
+    T = 0.0 if args.T is None else args.T
+    d = 3 if args.d is None else args.d
+    return args.omega, args.E_K, args.T_D, T, d, []
+
+
+def run(args: argparse.Namespace) -> int:
+    from qcrystal import states
+
+    try:
+        omega, E_K, T_D, T, d, warnings = _scales(args)
+        why = states.reasons(omega, E_K, T_D, T, d, args.margin)
+    except ValueError as exc:
+        return fail(NAME, exc)
+    if args.json:
+        print(json.dumps({"omega": omega, "E_K": E_K, "T_D": T_D, "T": T, "d": d, **why,
+                          "warnings": warnings}, ensure_ascii=False, indent=2))  # fmt: skip
+        return 0
+    print(f"ω = {omega:.6g}, E_K = {E_K:.6g}, T_D = {T_D:.6g}  (T = {T:g}, d = {d})")
+    print(f"lattice: {why['lattice']}")
+    print(f"ordering: {why['ordering']}   (≪ means ×{why['margin']:g} or more)")
+    print(f"Lindemann ratio r₀/a = {why['lindemann_ratio']:.4g} (localized needs < 1/2)")
+    print(f"state: {why['state'].replace('_', ' ')}")
+    for note in why["notes"]:
+        print(f"note: {note}")
+    for warning in warnings:
+        print(f"warning: {warning}")
+    if warnings:
+        print("warning: the state above is built on these quantities")
+    return 0

@@ -1,0 +1,144 @@
+"""A model's quantities as vectorized functions of the lattice depth U (and T).
+
+:class:`DepthFunctions` holds what a model fixes — mass, filling, spacing, k₀, the lattice
+sums of (36), the smearing of (44) — and evaluates ε, l, J, D, T_D, r₀/a and T_m over
+arrays of depths through the generated numerics. Phase diagrams build it in process
+(:meth:`DepthFunctions.from_model`); ``qcrystal codegen --model`` writes a module that
+builds the same object from printed constants, so both run the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from qcrystal import numerics
+from qcrystal.numerics.validate import as_float
+
+from .smearing import Smearing
+
+__all__ = ["DepthFunctions", "effective_frequency", "gaussian_width"]
+
+
+def effective_frequency(omega: ArrayLike, Omega_squared: ArrayLike) -> NDArray[np.float64]:
+    """ε_α of (38) from ω_α and Ω_α², where Ω_α² may be negative (a softening interaction).
+
+    For Ω² ≥ 0 this is the generated, overflow-safe :func:`qcrystal.effective_frequency`
+    of ω and √Ω²; for Ω² < 0, ε² = (ω − |Ω|)(ω + |Ω|). Where ε² ≤ 0 the result is NaN
+    (no localized state; the callers say so).
+    """
+    omega = np.asarray(omega, dtype=np.float64)
+    omega2 = np.asarray(Omega_squared, dtype=np.float64)
+    size = np.sqrt(np.abs(omega2))
+    hard = numerics.effective_frequency(omega, np.where(omega2 >= 0, size, 0.0))
+    with np.errstate(invalid="ignore"):
+        soft = np.sqrt((omega - size) * (omega + size))
+    return np.where(omega2 >= 0, hard, soft)
+
+
+def gaussian_width(eps: ArrayLike, mass: float) -> NDArray[np.float64]:
+    """l_α = 1/√(m ε_α), the width of the Gaussian (29) [length]."""
+    return 1 / np.sqrt(mass * np.asarray(eps, dtype=np.float64))
+
+
+@dataclass(frozen=True)
+class DepthFunctions:
+    """The paper's quantities of one model against the depth U (same in every direction).
+
+    ``curvature`` holds Σ_j ∂²Φ(r_j)/∂x_α² per direction (j ≠ 0), so Ω_α² = (2ν/m) × it.
+    """
+
+    d: int
+    mass: float
+    filling: float
+    spacing: float
+    k0: float
+    curvature: tuple[float, ...]
+    smearing: Smearing
+
+    @classmethod
+    def from_model(cls, model: object) -> DepthFunctions:
+        """Built from a model file's :class:`~qcrystal.models.Model` (lattice sums and
+        the smearing plan computed once)."""
+        from .quantities import lattice_curvature
+        from .schema import Model
+        from .smearing import plan
+
+        if not isinstance(model, Model):
+            raise TypeError(f"expected a qcrystal.models.Model (got {type(model).__name__})")
+        if len(set(model.spacing)) > 1 or len(set(model.wavelength)) > 1:
+            raise ValueError(
+                f"{model.source}: the depth functions need one spacing for every direction"
+            )
+        smearing, _ = plan(model)
+        return cls(
+            model.d,
+            model.mass,
+            model.filling,
+            model.spacing[0],
+            2 * np.pi / model.wavelength[0],
+            tuple(float(v) for v in lattice_curvature(model)),
+            smearing,
+        )
+
+    @property
+    def E_R(self) -> float:
+        """Recoil energy k₀²/2m of (34)."""
+        return float(self.k0**2 / (2 * self.mass))
+
+    @property
+    def E_K(self) -> float:
+        """Kinetic energy 1/(2ma²) of (50)."""
+        return float(1 / (2 * self.mass * self.spacing**2))
+
+    def omega_squared(self) -> NDArray[np.float64]:
+        """Ω_α² = (2ν/m) Σ_j ∂²Φ/∂x_α² of (36), one per direction."""
+        return 2 * self.filling / self.mass * np.asarray(self.curvature)
+
+    def effective_frequency(self, U: ArrayLike) -> NDArray[np.float64]:
+        """ε_α of (38) [energy]; the last axis runs over the d directions."""
+        U = as_float("U", U, "nonnegative")
+        omega = numerics.lattice_frequency(U, self.E_R)[..., np.newaxis]
+        eps = effective_frequency(omega, self.omega_squared())
+        if not np.all(eps > 0):
+            raise ValueError("ω² + Ω² ≤ 0 at some U: no localized state (38); raise the depth U")
+        return eps
+
+    def gaussian_width(self, U: ArrayLike) -> NDArray[np.float64]:
+        """l_α = 1/√(m ε_α) of (29) [length]; the last axis runs over the d directions."""
+        return gaussian_width(self.effective_frequency(U), self.mass)
+
+    def hopping(self, U: ArrayLike) -> NDArray[np.float64]:
+        """Nearest-neighbour J along the first axis, Gaussian ansatz (7), derived form."""
+        U = as_float("U", U, "nonnegative")
+        eps = self.effective_frequency(U)
+        r = np.zeros(eps.shape)
+        r[..., 0] = self.spacing
+        depth = np.broadcast_to(U[..., np.newaxis], eps.shape)
+        return numerics.gaussian_hopping(r, eps, depth, np.full(eps.shape, self.k0), self.mass)
+
+    def dynamic_parameter(self, U: ArrayLike) -> NDArray[np.float64]:
+        """D = (ν²/d) ∇²U(a) of (44), U(a) smeared by the Gaussians [energy/length²]."""
+        width = self.gaussian_width(U)[..., 0]
+        return self.filling**2 / self.d * self.smearing.laplacian(width)
+
+    def debye_temperature(self, U: ArrayLike) -> NDArray[np.float64]:
+        """T_D = c₀k_D (the derived (49)) [energy]; 0 where D ≤ 0 (no phonons)."""
+        dyn = self.dynamic_parameter(U)
+        stiff = np.where(dyn > 0, dyn, 0.0)
+        return numerics.debye_temperature(self.filling, stiff, self.mass, self.d)
+
+    def lindemann_ratio(self, U: ArrayLike, T: ArrayLike) -> NDArray[np.float64]:
+        """r₀/a at temperature T (47); inf where there are no phonons (T_D = 0)."""
+        T = as_float("T", T, "nonnegative")
+        t_d = self.debye_temperature(U)
+        ratio = numerics.lindemann_ratio(np.where(t_d > 0, t_d, 1.0), self.E_K, T, self.d)
+        return np.where(t_d > 0, ratio, np.inf)
+
+    def melting_temperature(self, U: ArrayLike) -> NDArray[np.float64]:
+        """T at which r₀/a = 1/2 [energy]; 0 where no localized state survives T > 0."""
+        t_d = self.debye_temperature(U)
+        melt = numerics.melting_temperature(np.where(t_d > 0, t_d, 1.0), self.E_K, self.d)
+        return np.where(t_d > 0, melt, 0.0)
