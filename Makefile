@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: verify test lint format bench clean
+.PHONY: verify test quick lint typecheck format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,9 +21,22 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) lint
+# mypy cannot follow the package-dir mapping (derivations/ and codegen/ are subpackages of
+# qcrystal): link the three folders into one tree under build/ and check that.
+typecheck: $(STAMP)
+	@rm -rf build/typecheck && mkdir -p build/typecheck/qcrystal
+	@for f in src/qcrystal/*; do ln -s ../../../$$f build/typecheck/qcrystal/; done
+	@ln -s ../../../derivations build/typecheck/qcrystal/derivations
+	@ln -s ../../../codegen build/typecheck/qcrystal/codegen
+	$(BIN)/mypy
+
+test: $(STAMP) lint typecheck
 	$(BIN)/qcrystal codegen --check
 	$(BIN)/python -m pytest
+
+# The suite without the slow tests (fresh interpreters, the built wheel): for a quick look.
+quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
@@ -34,4 +47,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .mypy_cache build

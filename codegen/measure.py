@@ -30,6 +30,7 @@ import platform
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import mpmath as mp
 import numpy as np
@@ -168,7 +169,7 @@ def _hopping_points(n: int) -> tuple[np.ndarray, ...]:
     return r, e, u, k, mass
 
 
-def _hopping_mp(r, e, u, k, mass) -> tuple[float, float]:
+def _hopping_mp(r: Any, e: Any, u: Any, k: Any, mass: Any) -> tuple[float, float]:
     """J of (7) for Gaussian Wannier functions and the size of its terms, 50 digits.
 
     From the derived exponent and bracket of the generator's spec (the plain bracket, not
@@ -206,7 +207,7 @@ def _gaussian_hopping(n: int) -> Callable:
 
         r, e, u, k, mass = _hopping_points(n)
         got = qcrystal.gaussian_hopping(r, e, u, k, mass)
-        pairs = [_hopping_mp(*(a[i] for a in (r, e, u, k)), mass[i]) for i in range(n)]
+        pairs = [_hopping_mp(r[i], e[i], u[i], k[i], mass[i]) for i in range(n)]
         ref = np.array([p[0] for p in pairs])
         scale = np.maximum(np.abs(ref), [p[1] for p in pairs])
         return got, ref, scale
@@ -325,8 +326,11 @@ def _melting_region(kind: str, lo: float, hi: float, n: int, n_ek: int) -> Calla
 
 def run_region(function: str, runner: str, params: tuple[object, ...]) -> Result:
     """(computed, reference, scale) on one region of the registry."""
-    derived = {"derived_square": _derived_square, "derived_halton": _derived_halton,
-               "derived_cube": _derived_cube}  # fmt: skip
+    derived: dict[str, Callable[..., Result]] = {
+        "derived_square": _derived_square,
+        "derived_halton": _derived_halton,
+        "derived_cube": _derived_cube,
+    }
     if runner in derived:
         return derived[runner](function, *params)
     fixed: dict[str, Callable[..., Callable[[], Result]]] = {
@@ -355,7 +359,7 @@ def worst_ulp(got: np.ndarray, ref: np.ndarray, scale: np.ndarray) -> float:
     return float(err.max(initial=0.0) / ULP)
 
 
-def measure_all(progress: Callable[[str], None] | None = None) -> list[dict[str, object]]:
+def measure_all(progress: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Every region's worst error, in registry order."""
     from .registry import FUNCTIONS
 
@@ -370,7 +374,7 @@ def measure_all(progress: Callable[[str], None] | None = None) -> list[dict[str,
     return out
 
 
-def write_record(results: list[dict[str, object]], path: Path = RECORD) -> None:
+def write_record(results: list[dict[str, Any]], path: Path = RECORD) -> None:
     """Store results, each worst error rounded up to 0.1 ulp, with the machine."""
     record = {
         "about": "worst errors of the generated functions on fixed grids, in float64 ulp; "
@@ -383,11 +387,11 @@ def write_record(results: list[dict[str, object]], path: Path = RECORD) -> None:
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def load_record(path: Path = RECORD) -> dict[str, object]:
+def load_record(path: Path = RECORD) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def docstring_lines(function: str, record: dict[str, object] | None = None) -> list[str]:
+def docstring_lines(function: str, record: dict[str, Any] | None = None) -> list[str]:
     """The docstring lines for ``function`` from the record, wrapped to 84 columns."""
     record = record if record is not None else load_record()
     regions = [r for r in record["regions"] if r["function"] == function]
@@ -404,7 +408,7 @@ def docstring_lines(function: str, record: dict[str, object] | None = None) -> l
     return lines
 
 
-def table(record: dict[str, object] | None = None) -> str:
+def table(record: dict[str, Any] | None = None) -> str:
     """The record as a Markdown table, as the README shows it."""
     record = record if record is not None else load_record()
     rows = ["| function | fixed grid | worst error |", "|---|---|---|"]
@@ -415,7 +419,9 @@ def table(record: dict[str, object] | None = None) -> str:
 
 def _simd() -> str:
     try:
-        from numpy._core._multiarray_umath import __cpu_features__ as features
+        from numpy._core._multiarray_umath import (  # type: ignore[import-not-found]
+            __cpu_features__ as features,
+        )
     except ImportError:  # older NumPy
         return "SIMD unknown"
     best = [f for f in ("AVX512_SKX", "AVX512F", "AVX2", "SSE42", "ASIMD") if features.get(f)]

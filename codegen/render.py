@@ -252,7 +252,7 @@ def write() -> list[Path]:
 def check(template_dir: Path = TEMPLATE_DIR) -> str:
     """Unified diff between committed and freshly generated modules ('' when current)."""
     out_dir = output_dir()
-    diffs = []
+    diffs: list[str] = []
     for name, fresh in render(template_dir).items():
         path = out_dir / name
         old = path.read_text(encoding="utf-8") if path.exists() else ""

@@ -9,6 +9,7 @@ T ≫ T_D limits are compared with (51)–(55). The dimension d stays symbolic t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import sympy as sp
@@ -216,7 +217,7 @@ def derive_high_temperature(dim: sp.Expr = d) -> Derivation:
     return dv.build()
 
 
-def _fixed_dim(builder, dim: int, eq_id: str):  # type: ignore[no-untyped-def]
+def _fixed_dim(builder: Callable[[], Derivation], dim: int, eq_id: str) -> Callable[[], Derivation]:
     def build() -> Derivation:
         general = builder()
         dv = Builder(eq_id, f"{general.title}, d = {dim}")

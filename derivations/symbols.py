@@ -64,7 +64,11 @@ kr = sp.Symbol("kappa", positive=True)  # radial wave number in the Debye sphere
 
 
 def _vec(name: str, **kw: bool) -> tuple[sp.Symbol, sp.Symbol, sp.Symbol]:
-    return tuple(sp.Symbol(f"{name}_{i}", **kw) for i in (1, 2, 3))  # type: ignore[return-value]
+    return (
+        sp.Symbol(f"{name}_1", **kw),
+        sp.Symbol(f"{name}_2", **kw),
+        sp.Symbol(f"{name}_3", **kw),
+    )
 
 
 # Anisotropic d = 3

@@ -17,6 +17,7 @@ Everything is loaded on first use (PEP 562), so ``import qcrystal`` is light.
 """
 
 from importlib import import_module
+from typing import Any
 
 from qcrystal.codegen.registry import FUNCTIONS
 
@@ -27,7 +28,7 @@ _EXPORTS = {f.name: f"numerics.{f.module}" for f in FUNCTIONS} | {
 }
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(import_module(f"qcrystal.{_EXPORTS[name]}"), name)
     raise AttributeError(f"module 'qcrystal' has no attribute {name!r}")

@@ -207,8 +207,8 @@ def wannier_overlap(s: ArrayLike, band: int = 0) -> NDArray[np.float64]:
     """
     s_arr = _check_depth(s)
     out = np.empty(s_arr.shape)
-    for idx, depth in np.ndenumerate(s_arr):
-        depth = float(depth)
+    for idx, value in np.ndenumerate(s_arr):
+        depth = float(value)
         sites = _support(depth, band, _Q_POINTS)
         per_site = max(64, math.ceil(40 * max(depth, 1.0) ** 0.25))
         x = np.linspace(-sites * np.pi, sites * np.pi, 2 * sites * per_site + 1)

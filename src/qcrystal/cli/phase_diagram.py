@@ -6,9 +6,14 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._common import Formatter, fail
+
+if TYPE_CHECKING:
+    from qcrystal.states.diagram import Diagram
 
 NAME = "phase-diagram"
 HELP = "the four states over ω/E_K and T_D/E_K (or a model's U and T), as a figure, CSV, JSON"
@@ -64,11 +69,11 @@ def _default_T_range(model_path: Path, deepest: float, e_k: float) -> tuple[floa
     from qcrystal import models
 
     m = models.load(model_path, {"lattice.depth": deepest})
-    t_melt = models.quantities(m)["T_melt"]
-    return 1e-3 * e_k, max(1e3 * e_k, 2.0 * float(t_melt))  # type: ignore[arg-type]
+    t_melt = models.quantities(m).scalar("T_melt")
+    return 1e-3 * e_k, max(1e3 * e_k, 2.0 * t_melt)
 
 
-def _diagram(args: argparse.Namespace, show):  # type: ignore[no-untyped-def]
+def _diagram(args: argparse.Namespace, show: Callable[[int, int], None]) -> Diagram:
     from qcrystal.states import diagram
 
     if args.model:

@@ -49,7 +49,8 @@ def _scales(args: argparse.Namespace) -> tuple[float, float, float, float, int, 
         m = models.load(args.model, model_overrides(args.set))
         q = models.quantities(m)
         # T_D rests on D: an untrustworthy D makes the state's T_D untrustworthy too.
-        return q["ω"][0], q["E_K"], q["T_D"], m.temperature, m.d, list(q.warnings)
+        omega = q.vector("ω")[0]  # the first direction, as section 4 takes a = a₁
+        return omega, q.scalar("E_K"), q.scalar("T_D"), m.temperature, m.d, list(q.warnings)
     if args.set:
         raise ValueError("--set needs --model")
     missing = [n for n in ("omega", "E_K", "T_D") if getattr(args, n) is None]

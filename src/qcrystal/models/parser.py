@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import sympy as sp
 
 __all__ = ["FUNCTIONS", "ExpressionError", "parse"]
 
 # Function names a physicist writes, mapped to SymPy. Nothing else can be called.
-FUNCTIONS: dict[str, type[sp.Function] | object] = {
+FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
     "sqrt": sp.sqrt,
     "exp": sp.exp,
     "log": sp.log,

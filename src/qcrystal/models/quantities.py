@@ -56,6 +56,18 @@ class Quantities:
     def __getitem__(self, symbol: str) -> float | tuple[float, ...]:
         return self.get(symbol).value
 
+    def scalar(self, symbol: str) -> float:
+        """A quantity that is one number (E_K, D, T_D, …)."""
+        value = self[symbol]
+        if isinstance(value, tuple):
+            raise TypeError(f"{symbol} has one value per direction; use .vector()")
+        return float(value)
+
+    def vector(self, symbol: str) -> tuple[float, ...]:
+        """A quantity with one value per direction (ω, ε, l, …)."""
+        value = self[symbol]
+        return value if isinstance(value, tuple) else (float(value),)
+
     def get(self, symbol: str) -> Quantity:
         for q in self.values:
             if q.symbol == symbol:
@@ -222,7 +234,7 @@ def _self_consistent(
             sums[k, alpha] = _sum(model, curvatures[alpha], f"Σ_j ∂²∇^{2 * k}Φ", power).value
     for step in range(1, 201):
         h = 1 / (2 * m * eps)
-        omega2_int = 2 * nu / m * np.asarray(expansion(sums[:3], h))
+        omega2_int = 2 * nu / m * np.asarray(expansion(list(sums[:3]), h))
         if not np.all(omega**2 + omega2_int > 0):
             raise ModelError(
                 f"{model.source}: no self-consistent ε with the smeared Ω: ω² + Ω²(l) ≤ 0 at "

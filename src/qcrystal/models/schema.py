@@ -38,7 +38,7 @@ from .lattice_sums import KINDS as LATTICE_KINDS
 
 __all__ = ["OMEGA_MODES", "Model", "ModelError", "load", "loads"]
 
-_SECTIONS = {
+_SECTIONS: dict[str, dict[str, object] | None] = {
     "model": {"name": str, "mass": float, "filling": float, "omega": str},
     "lattice": {
         "kind": str,
@@ -52,7 +52,7 @@ _SECTIONS = {
 # [lattice] also needs exactly one of depth (U itself) and recoil_depth (s = U/E_R).
 _REQUIRED = {"model": {"mass"}, "lattice": {"kind", "wavelength"}, "interaction": {"kind"}}
 _DEPTH_KEYS = ("depth", "recoil_depth")
-_DEFAULTS = {
+_DEFAULTS: dict[str, dict[str, object]] = {
     "model": {"name": "", "filling": 1.0, "omega": "bare"},
     "lattice": {"temperature": 0.0},
 }
@@ -247,7 +247,7 @@ def _per_direction(value: object, d: int, where: str) -> tuple[float, ...]:
         if len(value) != d:
             raise ModelError(f"{where}: needs {d} values for this lattice (got {len(value)})")
         return value
-    return (float(value),) * d
+    return (float(value),) * d  # type: ignore[arg-type]  # a number, checked by _typed
 
 
 # --------------------------------------------------------------------------------------

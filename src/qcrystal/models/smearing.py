@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import mpmath
 import numpy as np
@@ -54,7 +54,7 @@ UNRELIABLE = "not reliable here"
 QUAD_NODES = 120
 
 
-def expansion(laplacians: Sequence[float], h: object) -> object:
+def expansion(laplacians: Sequence[Any], h: Any) -> Any:
     """U = exp(h∇²)Φ to second order in h = l²/2: ∇²Φ + h∇⁴Φ + (h²/2)∇⁶Φ at r = a.
 
     ``laplacians`` holds ∇²Φ, ∇⁴Φ, ∇⁶Φ at a (numbers); ``h`` may be an array.

@@ -6,7 +6,9 @@ computes, is declared once in :mod:`qcrystal.codegen.registry`; the functions ar
 on first use, so that ``qcrystal codegen`` still runs when a generated module is stale.
 """
 
+from collections.abc import Callable
 from importlib import import_module
+from typing import Any
 
 from qcrystal.codegen.registry import FUNCTIONS
 
@@ -14,7 +16,7 @@ __all__ = sorted(f.name for f in FUNCTIONS)
 _MODULE = {f.name: f.module for f in FUNCTIONS}
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Callable[..., Any]:
     if name in _MODULE:
         return getattr(import_module(f"qcrystal.numerics.{_MODULE[name]}"), name)
     raise AttributeError(f"module 'qcrystal.numerics' has no attribute {name!r}")

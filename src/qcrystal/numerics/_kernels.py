@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -79,10 +80,11 @@ def _block_iterator(arrays, block: int) -> np.nditer:
     Each step yields 1-d chunks of at most ``block`` points (in memory order), the last
     one a writable chunk of the output, which the iterator allocates.
     """
+    op_flags: list[Any] = [["readonly"]] * len(arrays) + [["writeonly", "allocate"]]
     return np.nditer(
         [*arrays, None],
         flags=["external_loop", "buffered", "zerosize_ok"],
-        op_flags=[["readonly"]] * len(arrays) + [["writeonly", "allocate"]],
+        op_flags=op_flags,
         op_dtypes=[None] * len(arrays) + [np.float64],
         buffersize=block,
     )

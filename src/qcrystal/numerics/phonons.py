@@ -11,7 +11,7 @@ measured accuracy) is computed from the derivations by ``qcrystal codegen`` into
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -320,7 +320,7 @@ def _i3_branches(b, slope: bool):
         (np.flatnonzero(flat >= _ASYMPTOTIC), _i3_asymptotic),
     )
     value = np.empty(flat.shape)
-    dvalue = np.empty(flat.shape) if slope else None
+    dvalue: Any = np.empty(flat.shape) if slope else None
     for index, branch in parts:
         if index.size == flat.size:  # one branch holds every point: no gathering
             value, dvalue = branch(flat, slope)

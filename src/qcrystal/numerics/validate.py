@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -23,7 +25,7 @@ def as_float(name: str, value: ArrayLike, domain: str) -> NDArray[np.float64]:
     if domain not in _ALLOWED:
         raise ValueError(f"unknown domain {domain!r} for {name}")
     if is_duck_array(value):
-        arr = value.astype(np.float64)
+        arr = cast(Any, value).astype(np.float64)  # a duck array: it has astype
     else:
         arr = np.asarray(value, dtype=np.float64)
     # Reductions rather than elementwise comparisons: no temporary array, and a NaN

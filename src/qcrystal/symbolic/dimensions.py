@@ -80,7 +80,7 @@ class Dim:
             tuple(sp.simplify(a - b) for a, b in zip(self.powers, other.powers, strict=True)),
         )
 
-    def __pow__(self, p: object) -> Dim:
+    def __pow__(self, p: object) -> Dim:  # p a SymPy exponent
         return Dim(self.system, tuple(sp.simplify(a * p) for a in self.powers))
 
     def same(self, other: Dim) -> bool:
@@ -181,7 +181,8 @@ class _Walker:
             base, ex = e.args
             if not self.dim(ex).is_dimensionless:
                 raise DimensionError(f"exponent {ex} is not dimensionless")
-            return self.dim(base) ** ex
+            power: Dim = self.dim(base) ** ex
+            return power
         if isinstance(e, Dagger | sp.conjugate | sp.Abs):
             return self.dim(e.args[0])
         if isinstance(e, sp.DiracDelta):

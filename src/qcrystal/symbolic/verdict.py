@@ -204,7 +204,7 @@ def compare_relations(
     expressions are compared directly.
     """
     if isinstance(printed, sp.MatrixBase):
-        return _compare_matrices(printed, derived, probe)
+        return _compare_matrices(printed, derived, probe or Probe())
     if not isinstance(printed, sp.core.relational.Relational):
         return compare(printed, derived, probe, conditions)
     if type(printed) is not type(derived):
@@ -241,7 +241,9 @@ def _compare_matrices(printed: sp.MatrixBase, derived: sp.MatrixBase, probe: Pro
 # --------------------------------------------------------------------------- probe
 
 
-def _probe(printed: sp.Expr, derived: sp.Expr, probe: Probe) -> tuple[bool | None, dict | None]:
+def _probe(
+    printed: sp.Expr, derived: sp.Expr, probe: Probe
+) -> tuple[bool | None, dict[str, str] | None]:
     """Evaluate both sides at random points; True if they agree at all, else an example."""
     exprs = [_with_functions(e, probe.functions) for e in (printed, derived)]
     free = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
@@ -265,7 +267,7 @@ def _probe(printed: sp.Expr, derived: sp.Expr, probe: Probe) -> tuple[bool | Non
     return True, None
 
 
-def _with_functions(e: sp.Expr, functions: Mapping) -> sp.Expr:
+def _with_functions(e: sp.Expr, functions: Mapping[sp.FunctionClass, sp.Lambda]) -> sp.Expr:
     for f, lam in functions.items():
         e = e.replace(f, lam)
     return e.doit() if functions else e
@@ -327,11 +329,11 @@ def _agree(p: mpmath.mpc, q: mpmath.mpc, probe: Probe) -> bool:
         scale = max(abs(p), abs(q))
         if scale == 0:
             return True
-        return abs(p - q) <= scale * mpmath.mpf(10) ** (-probe.agree)
+        return bool(abs(p - q) <= scale * mpmath.mpf(10) ** (-probe.agree))
 
 
 def _fmt_value(v: mpmath.mpc) -> str:
-    return mpmath.nstr(v.real if v.imag == 0 else v, 12)
+    return str(mpmath.nstr(v.real if v.imag == 0 else v, 12))
 
 
 def _fmt(v: sp.Number) -> str:

@@ -18,6 +18,7 @@ import html
 import inspect
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import latex2mathml.converter
@@ -36,7 +37,7 @@ def _mathml(latex: str) -> str:
     return latex2mathml.converter.convert(latex, display="block")
 
 
-def _page(section: str) -> str:
+def _page(section: int) -> str:
     return f"section-{section}.html"
 
 
@@ -68,7 +69,7 @@ def build(
     for fn in functions:
         for i in fn.equations:
             computed_by.setdefault(i, []).append(fn.name)
-    sections = [
+    sections: list[dict[str, Any]] = [
         {"number": sec, "title": title, "page": _page(sec), "equations": []}
         for sec, title in paper.sections.items()
     ]
@@ -78,14 +79,14 @@ def build(
     for f in findings:
         steps = []
         if f.derivation:
-            for s in f.derivation.steps:
+            for step in f.derivation.steps:
                 steps.append(
                     {
-                        "name": s.name,
-                        "why": s.why,
-                        "uses": [{"id": u, "href": href(u)} for u in s.uses],
-                        "adds": list(s.adds),
-                        "math": _mathml(s.latex()),
+                        "name": step.name,
+                        "why": step.why,
+                        "uses": [{"id": u, "href": href(u)} for u in step.uses],
+                        "adds": list(step.adds),
+                        "math": _mathml(step.latex()),
                     }
                 )
         entry = {
@@ -101,7 +102,7 @@ def build(
         short = f.finding if len(f.finding) < 140 else f.finding[:137] + "…"
         rows.append({**entry, "href": href(f.record.id), "section": f.record.section,
                      "short": short})  # fmt: skip
-    sections = [s for s in sections if s["equations"]]
+    sections = [sec for sec in sections if sec["equations"]]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -113,15 +114,15 @@ def build(
               "has_functions": bool(functions)}  # fmt: skip
     written = []
 
-    def write(name: str, template: str, **context) -> None:
+    def write(name: str, template: str, **context: Any) -> None:
         path = out / name
         path.write_text(env.get_template(template).render(**common, **context), encoding="utf-8")
         written.append(path)
 
     write("index.html", "index.html.j2", title="Contents", equations=rows,
           summary=verification.summary_line(findings))  # fmt: skip
-    for s in sections:
-        write(s["page"], "section.html.j2", title=f"§{s['number']} {s['title']}", section=s)
+    for sec in sections:
+        write(sec["page"], "section.html.j2", title=f"§{sec['number']} {sec['title']}", section=sec)
     if functions:
         from qcrystal import numerics
 

@@ -1,0 +1,139 @@
+"""A wheel that works: built from the sources, installed into a fresh virtual environment
+outside the checkout, and run from another folder, every user command gives the output it
+gives from the checkout (the book's listing of tests included, recorded at build time).
+
+The fresh environment takes its dependencies from this one (a .pth line naming this
+environment's site-packages, which does not run this environment's editable-install hook),
+so nothing is downloaded but the build backend; qcrystal itself comes only from the wheel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+_SKIP = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__",
+                               ".*_cache", ".hypothesis", "site")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """(qcrystal executable of the fresh environment, a working folder outside the checkout)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "source"
+    shutil.copytree(ROOT, source, ignore=_SKIP)  # a clean tree: no stale build/ to ship
+    pip = [sys.executable, "-m", "pip"]
+    subprocess.run([*pip, "wheel", "-q", "--no-deps", "-w", str(tmp / "dist"), str(source)],
+                   check=True, capture_output=True, timeout=600)  # fmt: skip
+    (wheel,) = (tmp / "dist").glob("qcrystal-*.whl")
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = subprocess.run([python, "-c", purelib], check=True, capture_output=True,
+                          text=True).stdout.strip()  # fmt: skip
+    Path(site, "qcrystal_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([*pip, "--python", str(python), "install", "-q", "--no-deps", str(wheel)],
+                   check=True, capture_output=True, timeout=600)  # fmt: skip
+    where = subprocess.run([python, "-c", "import qcrystal.codegen, qcrystal.derivations as d; "
+                            "print(qcrystal.codegen.__file__); print(d.__file__)"],
+                           check=True, capture_output=True, text=True).stdout.split()  # fmt: skip
+    assert all(Path(w).is_relative_to(venv) for w in where), where  # the wheel, not this checkout
+    work = tmp / "elsewhere"
+    work.mkdir()
+    shutil.copy(ROOT / "examples" / "rydberg.toml", work / "rydberg.toml")
+    return venv / "bin" / "qcrystal", work
+
+
+COMMANDS = {
+    "verify": ["verify", "--json"],
+    "derive": ["derive", "J_ij"],
+    "model": ["model", "show", "rydberg.toml", "--json"],
+    "state": ["state", "--model", "rydberg.toml", "--set", "U=20", "--json"],
+    "diagram": ["phase-diagram", "--out", "pd", "--n", "40", "--T", "2", "--formats", "json"],
+    "diagram_model": ["phase-diagram", "--model", "rydberg.toml", "--n", "30", "--out", "pdm",
+                      "--formats", "json,svg"],
+    "codegen": ["codegen", "--model", "rydberg.toml", "--out", "gen", "--json"],
+    "book": ["book", "--out", "site"],
+    "accuracy": ["accuracy", "--depths", "5", "20", "--json"],
+    "check_step": ["check-step", "38", "solve_for_epsilon", "sqrt(omega**2 + Omega**2)"],
+}  # fmt: skip
+
+
+def _normalise(text: str) -> str:
+    """Timings differ run to run; nothing else may."""
+    text = re.sub(r"in \d+\.\d+ s", "in … s", text)
+    return re.sub(r'"seconds": [\d.]+', '"seconds": …', text)
+
+
+def test_every_command_of_the_installed_wheel_matches_the_checkout(installed, tmp_path, findings):
+    from conftest import run_cli
+
+    exe, work = installed
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # The installed copy: every command at once, each in a folder of its own.
+    procs = {}
+    for name, args in COMMANDS.items():
+        folder = work / name
+        folder.mkdir()
+        shutil.copy(work / "rydberg.toml", folder / "rydberg.toml")
+        procs[name] = subprocess.Popen([exe, *args], cwd=folder, env=env, text=True,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    # The checkout, in this process, in the same folder layout.
+    expected = {}
+    here = Path.cwd()
+    for name, args in COMMANDS.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        shutil.copy(work / "rydberg.toml", folder / "rydberg.toml")
+        os.chdir(folder)
+        try:
+            if name == "verify":  # the session's one verification, as `verify --json` prints it
+                from qcrystal.symbolic import verification
+
+                expected[name] = verification.to_json(list(findings)) + "\n"
+            elif name == "book":
+                from qcrystal.codegen.registry import FUNCTIONS
+                from qcrystal.derivations.paper import PAPER
+                from qcrystal.teaching import book
+
+                files = book.build(folder / "site", PAPER, findings, FUNCTIONS)
+                expected[name] = f"wrote {len(files)} files; open site/index.html\n"
+            else:
+                out = run_cli(*args)
+                assert out.returncode == 0, (name, out.stderr)
+                expected[name] = out.stdout
+        finally:
+            os.chdir(here)
+    for name, proc in procs.items():
+        stdout, stderr = proc.communicate(timeout=600)
+        assert proc.returncode == 0, (name, stderr)
+        got = _normalise(stdout.replace(str(work / name), "<here>"))
+        want = _normalise(expected[name].replace(str(tmp_path / name), "<here>"))
+        assert got == want, name
+    # Files they wrote: the diagram's JSON and the model's SVG, the generated module, the book.
+    for relative in ("diagram/pd.json", "diagram_model/pdm.json", "diagram_model/pdm.svg",
+                     "codegen/gen/rydberg.py", "book/site/index.html", "book/site/api.html",
+                     "book/site/section-4.html", "book/site/map.svg"):  # fmt: skip
+        assert (work / relative).read_bytes() == (tmp_path / relative).read_bytes(), relative
+    api = (work / "book/site/api.html").read_text()
+    assert "tests/test_phonons_numeric.py::" in api  # the test listing, recorded at build time
+    json.loads((work / "diagram/pd.json").read_text())
+
+
+def test_developer_commands_say_plainly_they_need_a_checkout(installed):
+    exe, work = installed
+    for args in (["codegen", "--check"], ["codegen"], ["codegen", "--measure"]):
+        done = subprocess.run([exe, *args], cwd=work, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2, args
+        assert "source checkout" in done.stderr and done.stderr.count("\n") == 1
