@@ -153,3 +153,8 @@ def test_closed_pipe_is_quiet():
     cli.stdout.close()
     _, err = cli.communicate(timeout=120)
     assert head.returncode == 0 and b"Traceback" not in err
+
+
+def test_codegen_check_in_a_checkout(qc):
+    out = qc("codegen", "--check")
+    assert out.returncode == 0 and "up to date" in out.stdout
