@@ -252,32 +252,39 @@ def _debye_integral() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return qcrystal.debye_integral(3, bs), ref, np.abs(ref)
 
 
+@functools.cache
+def _criterion_3() -> tuple[Callable[..., Any], float]:
+    """The derived (48) at d = 3 as L(E_K, T_D, I₃), with L = 4 r₀²/a² (so (47) is L < 1),
+    and its factor C = L T_D/(E_K I₃): the references take both from the derivation."""
+    from qcrystal.derivations import phonons
+    from qcrystal.derivations.symbols import E_K, T_D, d
+
+    integral = sp.Symbol("I3", positive=True)
+    lhs = phonons.derive_lindemann().result.lhs.subs(d, 3)
+    lhs = lhs.replace(lambda e: isinstance(e, sp.Integral), lambda e: integral)
+    factor = float(sp.simplify(lhs * T_D / (E_K * integral)))
+    return sp.lambdify([E_K, T_D, integral], lhs, "mpmath"), factor
+
+
 def _lindemann_ratio() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from qcrystal import numerics as qcrystal
 
     td, ek, t = _log_halton(300, (1e-3, 1e6), (1e-3, 1e3), (1e-6, 1e6))
     t[::10] = 0.0  # T = 0, where I₃ = 1/2
+    criterion, _ = _criterion_3()
     with mp.workdps(50):
-        ref = np.array(
-            [
-                float(
-                    3
-                    * mp.sqrt(
-                        mp.mpf(k)
-                        / mp.mpf(a)
-                        * (mp.mpf(1) / 2 if c == 0 else _i3_closed(mp.mpf(a) / (2 * mp.mpf(c))))
-                    )
-                )
-                for a, k, c in zip(td, ek, t, strict=True)
-            ]
-        )
+        refs = []
+        for a, k, c in zip(td, ek, t, strict=True):
+            i3 = mp.mpf(1) / 2 if c == 0 else _i3_closed(mp.mpf(a) / (2 * mp.mpf(c)))
+            refs.append(float(mp.sqrt(criterion(mp.mpf(k), mp.mpf(a), i3)) / 2))  # √L/2
+        ref = np.array(refs)
     return qcrystal.lindemann_ratio(td, ek, t, 3), ref, np.abs(ref)
 
 
 def _melting(ratios: np.ndarray, n_ek: int = 1) -> Callable:
     """Each T_D/E_K ratio with E_K from n_ek Halton values in [1e-3, 1e3] (1: E_K = 1).
 
-    The reference uses T_D and E_K as the float64 numbers passed, so R = T_D/(36 E_K) is
+    The reference uses T_D and E_K as the float64 numbers passed, so R = T_D/(C E_K) is
     exact there, and a rounded R in the code under test would show.
     """
 
@@ -287,10 +294,12 @@ def _melting(ratios: np.ndarray, n_ek: int = 1) -> Callable:
         ek = _log_halton(n_ek, (1e-3, 1e3))[0] if n_ek > 1 else np.ones(1)
         e_k = np.tile(ek, len(ratios))
         t_d = np.repeat(ratios, len(ek)) * e_k
+        _, factor = _criterion_3()
         refs = []
         for td, kk in zip(t_d, e_k, strict=True):
             with mp.workdps(80):
-                target = mp.mpf(float(td)) / (36 * mp.mpf(float(kk)))  # I₃(b) at r₀/a = 1/2
+                # I₃(b) at r₀/a = 1/2, i.e. L = 1 in the derived (48): T_D/(C E_K)
+                target = mp.mpf(float(td)) / (factor * mp.mpf(float(kk)))
                 excess = target - mp.mpf(1) / 2
                 # Secant from the asymptote of the side the root lies on: I₃ ≈ 1/2 +
                 # ζ(2)/(2b²) for large b, I₃ ≈ 1/b for small b.
@@ -320,8 +329,15 @@ def _lindemann_threshold_all() -> Result:
 
 
 def _melting_region(kind: str, lo: float, hi: float, n: int, n_ek: int) -> Callable[[], Result]:
-    ratios = _log(lo, hi, n) if kind == "log" else 18.0 * (1.0 + _log(lo, hi, n))
-    return _melting(ratios, n_ek)
+    """T_D/E_K log-spaced over [lo, hi], or ("edge") just above the derived T = 0 bound of
+    (51): threshold·(1 + δ), δ log-spaced over [lo, hi]."""
+    if kind == "log":
+        return _melting(_log(lo, hi, n), n_ek)
+    from qcrystal.derivations import phonons
+    from qcrystal.derivations.symbols import d
+
+    threshold = float(phonons.derive_zero_temperature().result.rhs.subs(d, 3))
+    return _melting(threshold * (1.0 + _log(lo, hi, n)), n_ek)
 
 
 def run_region(function: str, runner: str, params: tuple[object, ...]) -> Result:

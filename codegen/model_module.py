@@ -76,7 +76,7 @@ def _context(model: models.Model, text: str) -> dict[str, object]:
         printer = NumpyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
         profile_code = printer.doprint(profile.subs(R, _RHO))
     return {
-        "source": _safe_text(Path(model.source).name),
+        "source": _safe_text(str(model.source)),
         "name": textwrap.fill(_safe_text(model.name or Path(model.source).stem), 80),
         "kind": model.kind,
         "interaction": model.interaction.kind,
@@ -132,16 +132,25 @@ def module_name(path: Path) -> str:
 
 
 def write_model(
-    path: str | Path, out_dir: str | Path
+    path: str | Path, out_dir: str | Path, force: bool = False
 ) -> tuple[Path, list[tuple[str, float, float]]]:
     """Render, check and write the module of a model; its path and the selfcheck rows.
 
     The module is written only when every quantity passes its selfcheck tolerance; a
     failure is a :class:`ModelCodegenError` naming the quantities, and nothing is written.
+    ``out_dir`` is created if its parent exists; an existing module is replaced only with
+    ``force``. Both are checked before any work.
     """
-    from qcrystal.files import write_text
+    from qcrystal.files import OutputError, check_file, write_text
 
     out_dir = Path(out_dir)
+    if not str(out_dir).strip():
+        raise OutputError("--out '': give a folder name")
+    target = out_dir / f"{module_name(Path(path))}.py"
+    if out_dir.is_dir():
+        check_file(target, "--out", force)
+    else:
+        check_file(out_dir, "--out")  # its parent must exist and be writable
     source = render_model(path)
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / f"{module_name(Path(path))}.py"
@@ -153,8 +162,7 @@ def write_model(
             f"{path}: the generated module disagrees with `qcrystal model show` on "
             f"{', '.join(failed)}; not written"
         )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{module_name(Path(path))}.py"
+    out_dir.mkdir(exist_ok=True)
     write_text(target, source)
     return target, rows
 

@@ -13,7 +13,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1
 
 from qcrystal.derivations import energy, phonons
-from qcrystal.derivations.symbols import D, U, d, eps, k0, m, nu
+from qcrystal.derivations.symbols import E_K, T_D, D, U, d, eps, k0, m, nu
 
 __all__ = [
     "effective_frequency",
@@ -129,7 +129,14 @@ def phonon_tables() -> dict[str, object]:
         at_switch = 1 / mpmath.mpf(SWITCH) + SWITCH * _taylor(coeffs, mpmath.mpf(SWITCH) ** 2)
     asymptotic = _asymptotic_start()
     threshold = phonons.derive_zero_temperature().result.rhs  # T_D/E_K > this at T = 0
+    # (48) as derived: C(d) (E_K/T_D) I_d < 1; the factor C(d) = 4d² (the paper prints 12).
+    criterion = phonons.derive_lindemann().result.lhs
+    lindemann = sp.simplify(criterion * T_D / (E_K * phonons.debye_integral()))
+    if lindemann.free_symbols - {d}:
+        raise RuntimeError(f"(48) is not C(d) (E_K/T_D) I_d: {criterion}")
     return {
+        "lindemann_factor": [_f64(lindemann.subs(d, k)) for k in (1, 2, 3)],
+        "i3_series_1": _f64(coeffs[0]),  # I₃ = 1/b + b/9 + …: the first coefficient
         "td_factor": [_f64(factor.subs(d, k)) for k in (1, 2, 3)],
         "zero_t_threshold": [_threshold(threshold, k) for k in (1, 2, 3)],
         "small_b": [repr(float(c)) for c in small_b],

@@ -37,7 +37,15 @@ LATTICE_DOC = "Frequencies (34) and (38), the Gaussian tunneling J_ij and the so
 # output is the same whatever folder the generator runs in.
 RUFF = ("--isolated", "--line-length", "100", "--target-version", "py311")
 # Functions of qcrystal.numerics._kernels that printed code may call; as_result closes every body.
-_KERNELS = ("as_result", "exp_neg_sum_of_products", "finite_or_raise", "hypot", "sqrt_product")
+_KERNELS = (
+    "as_result",
+    "elementwise",
+    "exp_neg_sum_of_products",
+    "finite_or_raise",
+    "hypot",
+    "per_direction",
+    "sqrt_product",
+)
 
 
 def _environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
@@ -100,6 +108,11 @@ def _function_context(f: Function) -> dict:
         else:
             lines, (bracket,) = cse_lines([parts["bracket_stable"]], names)
             result = f"-{decay}"
+        directed = [a.name for a in f.args if a.name != "m"]  # the per-direction arguments
+        shapes = ", ".join(f"np.shape({n})" for n in directed)
+        flags = ", ".join(str(a.name != "m") for a in f.args)
+        checks = [f'as_directions(np.broadcast_shapes({shapes}), "{", ".join(directed)}")']
+        call = f"per_direction(_{f.name}, {', '.join(a.name for a in f.args)}, directed=({flags}))"
         body = [
             "m = m[..., np.newaxis]  # the mass has no direction axis",
             "# Overflow on the way is either harmless (k₀²/(mε) = inf gives e^(−inf) = 0) or",
@@ -113,14 +126,29 @@ def _function_context(f: Function) -> dict:
         exprs = [parts["exponent"], parts["bracket_stable"]]
     else:
         lines, (result,) = cse_lines([parts["result"]], names)
-        body = [*lines, f"return as_result({result})"]
+        if not lines and re.fullmatch(r"(\d+ \* )?(hypot|sqrt_product)\(.*\)", result):
+            # One overflow-safe kernel call: no intermediate can leave float64 or be NaN.
+            body = [f"return as_result({result})"]
+        else:
+            body = [
+                "# Beyond float64 a result is inf or 0; a NaN (0·inf on the way) has no value,",
+                "# which finite_or_raise says as a ValueError.",
+                'with np.errstate(over="ignore", under="ignore", invalid="ignore"):',
+                *(f"    {line}" for line in lines),
+                f"    value = {result}",
+                f'return finite_or_raise(value, "{f.name}")',
+            ]
         exprs = [parts["result"]]
+        checks = []
+        call = f"elementwise(_{f.name}, {', '.join(a.name for a in f.args)})"
     return {
         "name": f.name,
         "summary": f.summary,
         "equation": textwrap.wrap(f.equation, 88),
         "returns": f.returns,
         "args": f.args,
+        "checks": checks,
+        "call": call,
         "body": body,
         "notes": [
             *(
@@ -194,8 +222,9 @@ def render_lattice(template_dir: Path = TEMPLATE_DIR) -> str:
     template_text = (template_dir / name).read_text(encoding="utf-8")
     entries = [f for f in FUNCTIONS if f.kind == "generated" and f.module == "lattice"]
     contexts = [_function_context(f) for f in entries]
-    code = "\n".join(line for c in contexts for line in c["body"])
+    code = "\n".join(line for c in contexts for line in [*c["body"], *c["checks"], c["call"]])
     kernels = sorted(k for k in _KERNELS if re.search(rf"\b{k}\(", code))
+    validators = sorted({"as_float", *(v for v in ("as_directions",) if f"{v}(" in code)})
     source = template.render(
         template=f"codegen/templates/{name}",
         derivations=[f.derivation for f in entries],
@@ -203,6 +232,7 @@ def render_lattice(template_dir: Path = TEMPLATE_DIR) -> str:
         doc=LATTICE_DOC,
         functions=contexts,
         kernels=kernels,
+        validators=validators,
     )
     return _format(source, "lattice.py")
 

@@ -13,7 +13,6 @@ for a potential singular at the origin.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 
 import sympy as sp
@@ -59,18 +58,6 @@ __all__ = ["RECORDS", "derive_hopping", "hopping_general"]
 
 SECTION = 3
 _dirs = range(3)
-
-
-def _measured(key: str, label: str) -> Callable[[], str]:
-    """How good the approximation under a record is, from the exact bands (computed when a
-    report asks, never at import)."""
-
-    def sentence() -> str:
-        from qcrystal.accuracy import approximations
-
-        return approximations.approximation_check(key, label)
-
-    return sentence
 
 
 def _w3(widths: tuple[sp.Expr, ...]) -> sp.Expr:
@@ -445,7 +432,6 @@ RECORDS = [
         derive=derive_gaussian,
         given={l_v[a]: 1 / sp.sqrt(m * eps_v[a]) for a in _dirs},
         assumptions=("l_α ≡ 1/√(m ε_α) as stated after (29)",),
-        measured=_measured("overlap gauss/exact", "∫w⁴ of the Gaussian (29) / exact Wannier"),
     ),
     EquationRecord(
         "30",
@@ -495,7 +481,6 @@ RECORDS = [
         "lattice",
         printed=sp.Eq(omega, 2 * sp.sqrt(E_R * U)),
         derive=derive_omega,
-        measured=_measured("freq harmonic/exact", "harmonic ω of (34) / exact band spacing"),
     ),
     EquationRecord(
         "35",
@@ -577,6 +562,5 @@ RECORDS = [
                 _odd_and_shallow_smearing,
             ),
         ),
-        measured=_measured("J gauss/exact", "Gaussian-ansatz J / exact nearest-neighbour J"),
     ),
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from qcrystal.symbolic import Paper, Probe
 
 from . import bands, energy, localized, phonons
-from .symbols import DIMS, FUNCTION_DIMS, UNITS
+from .symbols import DIMS, FUNCTION_DIMS, SIMPLIFY_SECONDS, UNITS
 
 __all__ = ["PAPER"]
 
@@ -29,6 +29,6 @@ PAPER = Paper(
     dimensions=DIMS,
     function_dimensions=FUNCTION_DIMS,
     # 40 working digits, agreement to 30, and 5 s for SymPy before the probe decides alone.
-    probe=Probe(points=6, digits=40, agree=30, simplify_seconds=5.0),
+    probe=Probe(points=6, digits=40, agree=30, simplify_seconds=SIMPLIFY_SECONDS),
     unnumbered=("phi_nk", "H1", "J_ij", "U_a", "k_D"),
 )

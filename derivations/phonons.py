@@ -16,7 +16,7 @@ import sympy as sp
 
 from qcrystal.symbolic import Builder, Derivation, EquationRecord, Probe, tidy
 
-from .symbols import E_K, T_D, D, T, a, c0, d, k, k_D, k_v, kr, m, nu, rho, xv
+from .symbols import E_K, SIMPLIFY_SECONDS, T_D, D, T, a, c0, d, k, k_D, k_v, kr, m, nu, rho, xv
 
 __all__ = ["RECORDS", "debye_integral"]
 
@@ -144,7 +144,7 @@ def derive_lindemann() -> Derivation:
         "(47): r₀/a < 1/2 ⇔ r₀²/a² < 1/4",
         uses=("47",),
     )
-    lhs = tidy(4 * ratio.subs(m, 1 / (2 * E_K * a**2)))
+    lhs = tidy(4 * ratio.subs(m, 1 / (2 * E_K * a**2)), SIMPLIFY_SECONDS)
     dv.step("kinetic_energy", sp.StrictLessThan(lhs, 1), "E_K = 1/(2 m a²) (50)", uses=("50",))
     return dv.build()
 

@@ -12,7 +12,16 @@ import sympy as sp
 
 from qcrystal.symbolic.dimensions import Dim, UnitSystem
 
-__all__ = ["DIMENSIONLESS", "DIMS", "ENERGY", "FUNCTION_DIMS", "LENGTH", "MASS", "UNITS"]
+__all__ = [
+    "DIMENSIONLESS",
+    "DIMS",
+    "ENERGY",
+    "FUNCTION_DIMS",
+    "LENGTH",
+    "MASS",
+    "SIMPLIFY_SECONDS",
+    "UNITS",
+]
 
 # ħ = k_B = 1: every quantity is mass^p · length^q. An energy is ħ²/(m L²), i.e.
 # 1/(mass·length²); a time is 1/energy; a temperature is an energy.
@@ -21,6 +30,9 @@ MASS = UNITS.base("mass")
 LENGTH = UNITS.base("length")
 ENERGY = UNITS.of(-1, -2)
 DIMENSIONLESS = UNITS.dimensionless
+# How long SymPy may try to close a difference before the numeric probe alone decides; the
+# paper's probe and the simplifications inside its derivations use the same limit.
+SIMPLIFY_SECONDS = 5.0
 
 pos = {"positive": True}
 

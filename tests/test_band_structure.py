@@ -180,7 +180,9 @@ def test_verify_report_cites_the_measured_accuracy_where_the_paper_approximates(
     from qcrystal.derivations.paper import PAPER
     from qcrystal.teaching import report_markdown
 
-    report = report_markdown.to_markdown(PAPER, [by_id["J_ij"], by_id["34"]])
+    report = report_markdown.to_markdown(
+        PAPER, [by_id["J_ij"], by_id["34"]], notes=approximations.report_notes()
+    )
     rows = accuracy.accuracy_table([10.0])
     expected = f"{rows[0].ratios()['J gauss/exact']:.3g} at s = 10"
     assert "Approximation check" in report and expected in report

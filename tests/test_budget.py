@@ -99,3 +99,41 @@ def test_bad_budgets_are_refused():
         within(0, spin, 1)
     with pytest.raises(ValueError, match="seconds must be > 0"):
         isolated(spin, 1, seconds=-1)
+
+
+def test_a_function_written_in_c_is_stopped_too():
+    t0 = time.monotonic()
+    with pytest.raises(OutOfTimeError):
+        within(0.3, time.sleep, 3)  # time.sleep is C: its frame is not Python's
+    assert time.monotonic() - t0 < 1.0
+
+
+def test_the_callers_own_alarm_survives_a_limit():
+    import signal
+
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *a: fired.append(time.monotonic()))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.4)
+        t0 = time.monotonic()
+        within(5, spin, 0.1)  # a limit comes and goes while the caller's timer runs
+        spin(0.6)
+        assert fired and 0.3 < fired[0] - t0 < 0.6
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_thread_is_not_bound_by_the_main_threads_limits():
+    seen = {}
+
+    def worker():
+        seen["remaining"] = remaining()
+
+    def main_side():
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join(5)
+
+    within(30, main_side)
+    assert seen["remaining"] == float("inf")

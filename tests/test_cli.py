@@ -158,3 +158,35 @@ def test_closed_pipe_is_quiet():
 def test_codegen_check_in_a_checkout(qc):
     out = qc("codegen", "--check")
     assert out.returncode == 0 and "up to date" in out.stdout
+
+
+def test_the_command_line_imports_nothing_heavy_before_it_runs():
+    """`qcrystal --help` must answer at once: building the parser imports no SymPy, NumPy
+    or Matplotlib (each subcommand imports what it needs when it runs)."""
+    probe = (
+        "import sys, qcrystal.cli as c; c.parser(); "
+        "print(sorted(m for m in ('sympy', 'numpy', 'matplotlib', 'mpmath') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, check=True)  # fmt: skip
+    assert done.stdout.strip() == "[]"
+
+
+def test_derive_one_step_by_name_or_number(qc):
+    by_name = qc("derive", "38", "solve_for_epsilon")
+    by_number = qc("derive", "38", "7")
+    assert by_name.returncode == by_number.returncode == 0
+    assert by_name.stdout == by_number.stdout and by_name.stdout.startswith(
+        "[7] solve_for_epsilon:"
+    )
+    bad = qc("derive", "38", "nope")
+    assert bad.returncode == 2 and "has no step 'nope'" in bad.stderr
+
+
+def test_model_example_lists_and_prints(qc):
+    names = qc("model", "example").stdout.split()
+    assert "rydberg" in names
+    out = qc("model", "example", "rydberg")
+    assert out.returncode == 0 and "[interaction]" in out.stdout
+    bad = qc("model", "example", "nope")
+    assert bad.returncode == 2 and "rydberg" in bad.stderr

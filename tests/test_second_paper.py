@@ -32,10 +32,21 @@ def test_verdicts_and_the_misprint(findings):
     assert verification.summary_line(findings).startswith("5 equations: 3 confirmed, 1 discrepancy")
 
 
-def test_probe_settings_come_from_the_paper(findings):
-    confirmed = next(f for f in findings if f.record.id == "2")
-    assert confirmed.outcome is not None and confirmed.outcome.verdict is Verdict.CONFIRMED
-    assert OSCILLATOR.probe.digits == 30 and OSCILLATOR.probe.points == 5
+def test_probe_settings_come_from_the_paper(monkeypatch):
+    """The probe runs with the paper's points and digits (5 and 30 here, not 6 and 40)."""
+    from qcrystal.symbolic import verdict
+
+    seen = []
+    real = verdict._probe
+
+    def spy(printed, derived, probe):
+        seen.append((probe.count, probe.digits, probe.agree))
+        return real(printed, derived, probe)
+
+    monkeypatch.setattr(verdict, "_probe", spy)
+    finding = verification.run(OSCILLATOR, ["3"])[0]
+    assert finding.verdict is Verdict.CONFIRMED
+    assert seen and set(seen) == {(5, 30, 20)}
 
 
 def test_the_book_of_the_second_paper(tmp_path, findings):

@@ -137,3 +137,67 @@ def test_developer_commands_say_plainly_they_need_a_checkout(installed):
         done = subprocess.run([exe, *args], cwd=work, capture_output=True, text=True, timeout=120)
         assert done.returncode == 2, args
         assert "source checkout" in done.stderr and done.stderr.count("\n") == 1
+
+
+_DEPENDENCIES = """
+import builtins, importlib.metadata as md, json, pathlib, pkgutil, sys, tempfile
+direct = set()  # top-level modules that qcrystal's own code imports
+real_import = builtins.__import__
+
+def spy(name, globals=None, locals=None, fromlist=(), level=0):
+    importer = (globals or {}).get("__name__", "")
+    if importer.startswith("qcrystal") and level == 0:
+        direct.add(name.split(".")[0])
+    return real_import(name, globals, locals, fromlist, level)
+
+builtins.__import__ = spy
+import qcrystal
+for mod in pkgutil.walk_packages(qcrystal.__path__, "qcrystal."):
+    if not mod.name.endswith("__main__"):
+        __import__(mod.name)  # every module of the package imports
+from qcrystal.states import diagram
+from qcrystal.teaching import book
+from qcrystal import accuracy
+diagram.figure(diagram.ratio_diagram(n=8))
+accuracy.figure(accuracy.accuracy_table([5.0]))
+book._derivation_map([], pathlib.Path(tempfile.mkdtemp()) / "map.svg")
+third = direct - set(sys.stdlib_module_names) - {"qcrystal"}
+providers = md.packages_distributions()
+dists = {d.lower().replace("_", "-") for m in third for d in providers.get(m, [])}
+print(json.dumps(sorted(dists)))
+"""
+
+
+def test_everything_the_package_imports_is_a_declared_dependency(installed):
+    """The fresh environment borrows this one's libraries, so the commands above cannot see
+    a missing dependency: here every module of the installed package is imported, the
+    figures and the book's map are drawn, and each library that qcrystal's own code imports
+    on the way must be among the wheel's declared (non-extra) dependencies."""
+    exe, work = installed
+    python = exe.parent / "python"
+    done = subprocess.run([python, "-c", _DEPENDENCIES], cwd=work, capture_output=True,
+                          text=True, timeout=600, check=True)  # fmt: skip
+    imported = json.loads(done.stdout.strip().splitlines()[-1])
+    import importlib.metadata as md
+
+    def requirements(dist: str) -> set[str]:
+        try:
+            reqs = md.requires(dist) or []
+        except md.PackageNotFoundError:
+            return set()
+        return {re.split(r"[ ;<>=!\[]", r, maxsplit=1)[0].lower().replace("_", "-") for r in reqs
+                if "extra ==" not in r}  # fmt: skip
+
+    declared = requirements("qcrystal")
+    assert {"sympy", "numpy", "matplotlib", "networkx", "latex2mathml"} <= set(imported)
+    assert sorted(set(imported) - declared) == []
+
+
+def test_the_examples_ship_with_the_wheel(installed):
+    exe, work = installed
+    names = subprocess.run([exe, "model", "example"], cwd=work, capture_output=True, text=True,
+                           check=True).stdout.split()  # fmt: skip
+    assert "rydberg" in names and len(names) == len(list((ROOT / "examples").glob("*.toml")))
+    text = subprocess.run([exe, "model", "example", "rydberg"], cwd=work, capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert text == (ROOT / "examples" / "rydberg.toml").read_text()

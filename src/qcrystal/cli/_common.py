@@ -7,8 +7,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-__all__ = ["Formatter", "fail", "model_overrides", "say"]
+T = TypeVar("T")
+
+__all__ = ["Formatter", "add_budget", "budgeted", "fail", "model_overrides", "say"]
+
+# The budget of a command that evaluates user text: wall-clock seconds and megabytes of
+# address space for the worker process that does the evaluation.
+BUDGET_SECONDS = 20.0
+BUDGET_MEGABYTES = 4096.0
 
 
 class Formatter(argparse.HelpFormatter):
@@ -50,4 +59,48 @@ def model_overrides(items: list[str]) -> dict[str, object]:
             out[key] = tomllib.loads(f"v = {text}")["v"]
         except tomllib.TOMLDecodeError:
             out[key] = text  # bare text; the model check says if text is wrong here
+        except RecursionError:
+            raise ValueError(f"--set {key}: the value is nested too deeply") from None
     return out
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0 (got {text})")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 (got {text})")
+    return value
+
+
+def add_budget(parser: argparse.ArgumentParser) -> None:
+    """--budget and --memory: the limits of the worker that evaluates the user's input."""
+    parser.add_argument(
+        "--budget", type=_positive, default=BUDGET_SECONDS, metavar="SECONDS",
+        help=f"wall-clock limit of the evaluation (default {BUDGET_SECONDS:g} s); past it the "
+        "answer is 'cannot decide: too expensive'",
+    )  # fmt: skip
+    parser.add_argument(
+        "--memory", type=_positive, default=BUDGET_MEGABYTES, metavar="MB",
+        help=f"memory limit of the evaluation (default {BUDGET_MEGABYTES:g} MB)",
+    )  # fmt: skip
+
+
+def budgeted(args: argparse.Namespace, fn: Callable[..., T], *fn_args: Any) -> T:
+    """``fn(*fn_args)`` in a worker process under the command's --budget and --memory: a
+    C-level loop that never returns to Python is stopped as surely as a slow simplify."""
+    from qcrystal.symbolic.budget import isolated
+
+    return isolated(fn, *fn_args, seconds=args.budget, megabytes=args.memory)

@@ -44,6 +44,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--plot", type=Path, metavar="PATH", help="also write the figure (.png/.svg)")
     a.add_argument("--tolerance", type=float, default=0.1,
                    help="relative band around exact (default 0.1)")  # fmt: skip
+    a.add_argument("--force", action="store_true", help="replace existing --csv/--plot files")
     a.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -53,7 +54,11 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.tolerance < 1:
         return fail(NAME, f"--tolerance must be in (0, 1) (got {args.tolerance})")
     from qcrystal import accuracy
-    from qcrystal.files import write_text
+    from qcrystal.files import Outputs, check_file
+
+    for flag, path in (("--csv", args.csv), ("--plot", args.plot)):
+        if path is not None:
+            check_file(path, flag, args.force)  # before the work, not after
 
     def show(i: int, n: int) -> None:
         print(f"\r  depth {i}/{n} ", end="", file=sys.stderr, flush=True)
@@ -62,10 +67,12 @@ def run(args: argparse.Namespace) -> int:
     rows = accuracy.accuracy_table(args.depths or accuracy.DEFAULT_DEPTHS, None if quiet else show)
     if not quiet:
         print("\r" + " " * 30 + "\r", end="", file=sys.stderr)
-    if args.csv:
-        write_text(args.csv, accuracy.to_csv(rows))
-    if args.plot:
-        accuracy.plot(rows, args.plot)
+    with Outputs() as out:
+        if args.csv:
+            out.write_text(args.csv, accuracy.to_csv(rows))
+        if args.plot:
+            out.save_figure(accuracy.figure(rows), args.plot)
+        out.commit()
     if args.json:
         print(json.dumps(accuracy.to_records(rows, args.tolerance), indent=2))
     else:

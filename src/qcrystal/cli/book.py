@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._common import Formatter, fail, say
+from ._common import Formatter, say
 
 NAME = "book"
 HELP = "write the derivation book: a static site, readable offline"
@@ -20,16 +20,23 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "site (MathML, no network needed to read it). Open DIR/index.html in a browser.",
         epilog="example:\n  qcrystal book --out site/",
     )
-    bk.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
+    bk.add_argument(
+        "--out", type=Path, required=True, metavar="DIR",
+        help="output folder: new, empty, or a book written before (replaced)",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.out.exists() and not args.out.is_dir():
-        return fail(NAME, f"{args.out} exists and is not a directory")
+    from qcrystal.files import check_folder, publish_folder
+
+    check_folder(args.out, "--out")
     from qcrystal.codegen.registry import FUNCTIONS
     from qcrystal.derivations.paper import PAPER
     from qcrystal.teaching import book
 
-    files = book.build(args.out, PAPER, functions=FUNCTIONS, progress=lambda m: say(f"  {m}"))
+    def build(folder: Path) -> list[Path]:
+        return book.build(folder, PAPER, functions=FUNCTIONS, progress=lambda m: say(f"  {m}"))
+
+    files = publish_folder(build, args.out)
     print(f"wrote {len(files)} files; open {args.out / 'index.html'}")
     return 0

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from ._common import Formatter, fail
+from ._common import Formatter, add_budget, budgeted, fail
 
 NAME = "check-step"
 HELP = "is your expression for a step of a derivation right?"
@@ -29,19 +28,19 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     ck.add_argument("step", help="the step's name (solve_for_epsilon) or its number from 1")
     ck.add_argument("expression", help="your expression (quote it for the shell)")
     ck.add_argument("--json", action="store_true", help="print JSON")
+    add_budget(ck)
 
 
 def run(args: argparse.Namespace) -> int:
     from qcrystal.teaching import step_check
 
     try:
-        result = step_check.check_step(args.id, args.step, args.expression)
+        result = budgeted(args, step_check.check_step, args.id, args.step, args.expression)
     except (KeyError, ValueError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
-        code = fail(NAME, message)
-        if "unknown name" in str(exc):
-            print("  (`qcrystal derive ID` shows the step and its symbols)", file=sys.stderr)
-        return code
+        if "unknown name" in message:
+            message += f" (`qcrystal derive {args.id} {args.step}` shows the step)"
+        return fail(NAME, message)
     if args.json:
         print(json.dumps({"answer": result.answer, "detail": result.detail,
                           "point": result.point}, ensure_ascii=False))  # fmt: skip

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._common import Formatter, fail, say
+from ._common import Formatter, add_budget, budgeted, fail, say
 
 NAME = "codegen"
 HELP = "regenerate the generated numerics, or generate a module for a model file"
@@ -23,9 +23,8 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "src/qcrystal/numerics from the derivations and the registry; a developer command "
         "that needs a source checkout.",
         epilog="examples:\n  qcrystal codegen --model examples/rydberg.toml --out gen/\n"
-        "  qcrystal codegen --check   (exit 1 with a diff when the committed modules are stale)\n"
-        "  qcrystal codegen --measure (re-measure the accuracy the docstrings state, then "
-        "regenerate)",
+        "  qcrystal codegen --check     exit 1 with a diff when the modules are stale\n"
+        "  qcrystal codegen --measure   re-measure the accuracy, then regenerate",
     )
     c.add_argument(
         "--check", action="store_true",
@@ -48,6 +47,8 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         help="with --model: print the check against the library (it always runs)",
     )  # fmt: skip
     c.add_argument("--json", action="store_true", help="with --model: print the check as JSON")
+    c.add_argument("--force", action="store_true", help="with --model: replace an existing module")
+    add_budget(c)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,7 +100,7 @@ def _model(args: argparse.Namespace) -> int:
     from qcrystal.codegen import model_module
 
     try:
-        path, rows = model_module.write_model(args.model, args.out)
+        path, rows = budgeted(args, model_module.write_model, args.model, args.out, args.force)
     except ValueError as exc:  # ModelError, ModelCodegenError, LatticeSumError
         return fail(NAME, exc)
     except RuntimeError as exc:  # the formatter is missing or broken

@@ -18,10 +18,12 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         description="Print the derivation of one equation: each step with its name, its "
         "justification, the equations it uses and the assumptions it adds. Step names (and "
         "numbers) are what `qcrystal check-step` takes.",
-        epilog="examples:\n  qcrystal derive 38\n  qcrystal derive J_ij --latex",
+        epilog="examples:\n  qcrystal derive 38\n  qcrystal derive 38 solve_for_epsilon\n"
+        "  qcrystal derive J_ij --latex",
     )
     d.add_argument("id", help="equation id: 1 … 55, or an unnumbered display (phi_nk, H1, "
                    "J_ij, U_a, k_D)")  # fmt: skip
+    d.add_argument("step", nargs="?", help="only this step: its name or its number")
     d.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
 
 
@@ -37,6 +39,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"({rec.id}) is {kind}: nothing to derive.\nprinted: {rec.latex}")
         return 0
     dv = rec.derive()
+    if args.step is not None:
+        key = int(args.step) if args.step.isdigit() else args.step
+        try:
+            step = dv.step(key)
+        except KeyError as exc:
+            return fail(NAME, exc.args[0])
+        shown = f"[{dv.number(step.name)}] {step.name}: {step.text()}"
+        print(step.latex() if args.latex else shown)
+        return 0
     print(dv.latex() if args.latex else dv.text(), end="")
     if not args.latex:  # what the derivation is held against, and where its verdict is
         print(f"\nprinted in the paper as ({rec.id}): {rec.latex}")

@@ -7,7 +7,7 @@ import json
 import math
 from pathlib import Path
 
-from ._common import Formatter, fail, model_overrides
+from ._common import Formatter, add_budget, budgeted, fail, model_overrides
 
 NAME = "model"
 HELP = "every quantity of the paper for a model file (interaction, lattice, parameters)"
@@ -30,11 +30,17 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
                            epilog="example:\n  qcrystal model show examples/rydberg.toml --set "
                            "lattice.depth=40")  # fmt: skip
     show.add_argument("file", type=Path, help="the model file (TOML)")
+    example = msub.add_parser(
+        "example", help="print an example model file (or list them)", formatter_class=Formatter,
+        epilog="example:\n  qcrystal model example rydberg > rydberg.toml",
+    )  # fmt: skip
+    example.add_argument("name", nargs="?", help="the example's name; none: list them")
     show.add_argument(
         "--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
         help="override a value, e.g. lattice.depth=30 (a TOML value: number, list, text)",
     )  # fmt: skip
     show.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    add_budget(show)
 
 
 def _plain(v):
@@ -51,12 +57,28 @@ def _fmt(v) -> str:
     return f"{float(v):.6g}"
 
 
+def _example(name: str | None) -> int:
+    from importlib.resources import files
+
+    shipped = files("qcrystal.examples")
+    names = sorted(p.name[: -len(".toml")] for p in shipped.iterdir() if p.name.endswith(".toml"))
+    if name is None:
+        print("\n".join(names))
+        return 0
+    if name not in names:
+        return fail(NAME, f"no example {name!r}; the examples: {', '.join(names)}")
+    print(shipped.joinpath(f"{name}.toml").read_text(encoding="utf-8"), end="")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.action == "example":
+        return _example(args.name)
     from qcrystal import models
 
     try:
         m = models.load(args.file, model_overrides(args.set))
-        found = models.quantities(m)
+        found = budgeted(args, models.quantities, m)
     except ValueError as exc:  # ModelError, LatticeSumError, bad --set
         return fail(NAME, exc)
     if args.json:

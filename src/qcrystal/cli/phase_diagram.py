@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._common import Formatter, fail
+from ._common import Formatter, add_budget, budgeted, fail, positive_int
 
 if TYPE_CHECKING:
     from qcrystal.states.diagram import Diagram
@@ -46,9 +46,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     ph.add_argument("--T", type=float, default=0.0, help="temperature T/E_K (default 0)")
     ph.add_argument("--d", type=int, default=3, help="dimension (default 3)")
     ph.add_argument("--margin", type=float, default=10.0, help="the factor read as ≪ (10)")
-    ph.add_argument("--chunks", type=int, default=None,
+    ph.add_argument("--chunks", type=positive_int, default=None,
                     help="compute on dask arrays of this chunk size")  # fmt: skip
     ph.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    ph.add_argument("--force", action="store_true", help="replace existing PREFIX.* files")
+    add_budget(ph)
     ph.add_argument("--linear", action="store_true", help="linear axes (default: log)")
     ph.add_argument("--model", type=Path, metavar="FILE",
                     help="axes U and T of this model (not the ratios)")  # fmt: skip
@@ -82,12 +84,16 @@ def _diagram(args: argparse.Namespace, show: Callable[[int, int], None]) -> Diag
         base = models.load(args.model)
         e_k = 1 / (2 * base.mass * base.spacing[0] ** 2)
         U_range = tuple(args.Urange or (0.1 * base.depth[0], 10 * base.depth[0]))
-        T_range = tuple(args.Trange or _default_T_range(args.model, U_range[1], e_k))
         if args.chunks:
             raise ValueError("--chunks is for the ratio axes; a model grid runs in NumPy")
-        return diagram.model_diagram(
-            args.model, U_range, T_range, args.n, args.margin, log=not args.linear
-        )
+
+        def compute() -> Diagram:  # the model's user text is evaluated in the worker
+            T_range = tuple(args.Trange or _default_T_range(args.model, U_range[1], e_k))
+            return diagram.model_diagram(
+                args.model, U_range, T_range, args.n, args.margin, log=not args.linear
+            )
+
+        return budgeted(args, compute)
     if args.Urange or args.Trange:
         raise ValueError("--Urange/--Trange need --model")
     return diagram.ratio_diagram(
@@ -101,9 +107,11 @@ def run(args: argparse.Namespace) -> int:
     if not formats or set(formats) - set(FORMATS):
         return fail(NAME, f"--formats {args.formats!r}: allowed are png, svg, csv, json, "
                     "comma-separated")  # fmt: skip
+    from qcrystal.files import check_file
+
     out = Path(args.out)
-    if out.parent and not out.parent.exists():
-        return fail(NAME, f"directory {out.parent} does not exist")
+    targets = {f: check_file(out.with_name(f"{out.name}.{f}"), "--out", args.force)
+               for f in FORMATS if f in formats}  # fmt: skip
     started = time.perf_counter()
 
     def show(done: int, total: int) -> None:
@@ -114,16 +122,20 @@ def run(args: argparse.Namespace) -> int:
         dia = _diagram(args, show)
     except ValueError as exc:
         return fail(NAME, exc)
-    from qcrystal.files import write_text
+    from qcrystal.files import Outputs
     from qcrystal.states import diagram
 
-    figures = [out.with_name(f"{out.name}.{f}") for f in ("png", "svg") if f in formats]
-    if figures:
-        diagram.plot(dia, figures)
-    if "csv" in formats:
-        write_text(out.with_name(out.name + ".csv"), diagram.to_csv(dia))
-    if "json" in formats:
-        write_text(out.with_name(out.name + ".json"), diagram.to_json(dia))
+    with Outputs() as written:  # all four files appear together, or none of them
+        if "png" in targets or "svg" in targets:
+            fig = diagram.figure(dia)
+            for fmt in ("png", "svg"):
+                if fmt in targets:
+                    written.save_figure(fig, targets[fmt], dpi=130)
+        if "csv" in targets:
+            written.write_text(targets["csv"], diagram.to_csv(dia))
+        if "json" in targets:
+            written.write_text(targets["json"], diagram.to_json(dia))
+        written.commit()
     files = [f"{out}.{f}" for f in FORMATS if f in formats]
     summary = {
         "points": int(dia.codes.size),

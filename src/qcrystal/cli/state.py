@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ._common import Formatter, fail, model_overrides
+from ._common import Formatter, add_budget, budgeted, fail, model_overrides
 
 NAME = "state"
 HELP = "which of the four states: from ω, E_K, T_D or from a model file"
@@ -33,6 +33,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
                     help="override a model value: U=…, T=…, or section.key=…")  # fmt: skip
     st.add_argument("--margin", type=float, default=10.0, help="the factor read as ≪ (10)")
     st.add_argument("--json", action="store_true", help="print JSON")
+    add_budget(st)
 
 
 def _scales(args: argparse.Namespace) -> tuple[float, float, float, float, int, list[str]]:
@@ -47,7 +48,7 @@ def _scales(args: argparse.Namespace) -> tuple[float, float, float, float, int, 
         from qcrystal import models
 
         m = models.load(args.model, model_overrides(args.set))
-        q = models.quantities(m)
+        q = budgeted(args, models.quantities, m)
         # T_D rests on D: an untrustworthy D makes the state's T_D untrustworthy too.
         omega = q.vector("ω")[0]  # the first direction, as section 4 takes a = a₁
         return omega, q.scalar("E_K"), q.scalar("T_D"), m.temperature, m.d, list(q.warnings)

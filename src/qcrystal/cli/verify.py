@@ -29,6 +29,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "--report", type=Path, metavar="PATH",
         help="also write a report: LaTeX if PATH ends in .tex, else Markdown",
     )  # fmt: skip
+    v.add_argument("--force", action="store_true", help="replace an existing report file")
     v.add_argument("--only", nargs="+", metavar="ID", help="verify only these equation ids")
     v.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
@@ -65,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
         if bad:
             return fail(NAME, f"unknown equation id(s) {', '.join(bad)}; valid ids: "
                         f"{', '.join(PAPER.ids())}")  # fmt: skip
+    if args.report:
+        from qcrystal.files import check_file
+
+        check_file(args.report, "--report", args.force)  # before the work, not after
     show = None if (args.quiet or args.json or not sys.stderr.isatty()) else _progress
     t0 = time.perf_counter()
     findings = verification.run(PAPER, args.only, progress=show)
@@ -80,9 +85,10 @@ def run(args: argparse.Namespace) -> int:
             summary = verification.summary_line(findings, seconds)
             text = report_latex.to_latex_document(PAPER, findings, summary)
         else:
+            from qcrystal.accuracy.approximations import report_notes
             from qcrystal.teaching import report_markdown
 
-            text = report_markdown.to_markdown(PAPER, findings, seconds)
+            text = report_markdown.to_markdown(PAPER, findings, seconds, report_notes())
         write_text(args.report, text)
     if args.json:
         print(verification.to_json(findings))

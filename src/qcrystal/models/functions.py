@@ -19,7 +19,72 @@ from qcrystal.numerics.validate import as_float
 
 from .smearing import Smearing
 
-__all__ = ["DepthFunctions", "effective_frequency", "gaussian_width"]
+__all__ = [
+    "DepthFunctions",
+    "effective_frequency",
+    "gaussian_width",
+    "interaction_frequency_squared",
+    "kinetic_energy",
+    "localized_or_raise",
+    "recoil_energy",
+    "wave_number",
+]
+
+
+def wave_number(wavelength: ArrayLike) -> NDArray[np.float64]:
+    """k₀ = 2π/λ of the lattice (2) [1/length]."""
+    return np.asarray(2 * np.pi / np.asarray(wavelength, dtype=np.float64))
+
+
+def recoil_energy(k0: ArrayLike, mass: float) -> NDArray[np.float64]:
+    """E_R = k₀²/2m of (34) [energy]."""
+    return np.asarray(np.asarray(k0, dtype=np.float64) ** 2 / (2 * mass))
+
+
+def kinetic_energy(spacing: float, mass: float) -> float:
+    """E_K = 1/(2ma²) of (50) [energy], a the nearest-neighbour distance."""
+    return float(1 / (2 * mass * spacing**2))
+
+
+def interaction_frequency_squared(
+    curvature: ArrayLike, filling: float, mass: float
+) -> NDArray[np.float64]:
+    """Ω_α² = (2ν/m) Σ_j ∂²Φ(r_j)/∂x_α² of (36), from the lattice sums [energy²]."""
+    return np.asarray(2 * filling / mass * np.asarray(curvature, dtype=np.float64))
+
+
+def localized_or_raise(
+    omega: ArrayLike, Omega_squared: ArrayLike, where: str, depths: ArrayLike | None = None
+) -> None:
+    """A ModelError (naming ``where``) unless ε² = ω² + Ω² > 0 everywhere (38).
+
+    ``depths``, when given, are the depths U along the first axis of ``omega``, and the
+    message names the deepest U that holds no localized state.
+    """
+    from .schema import ModelError
+
+    omega = np.asarray(omega, dtype=np.float64)
+    omega2 = np.asarray(Omega_squared, dtype=np.float64)
+    eps2 = omega**2 + omega2
+    if np.all(eps2 > 0):
+        return
+    if depths is not None:
+        bad = np.any(eps2 <= 0, axis=tuple(range(1, eps2.ndim)))
+        deepest = float(np.asarray(depths)[bad].max())
+        raise ModelError(
+            f"{where}: ω² + Ω² ≤ 0 for U ≤ {deepest:.6g}: no localized state (38) there; "
+            "start the depths above it"
+        )
+    if not np.any(omega2 < 0):
+        raise ModelError(
+            f"{where}: ε² = ω² + Ω² = {eps2.tolist()}: no lattice depth and no intersite "
+            "curvature, so nothing holds the atoms at the sites (38); the depth must be > 0 "
+            "in every direction"
+        )
+    raise ModelError(
+        f"{where}: ω² + Ω² = {eps2.tolist()} ≤ 0: the interaction pulls the lattice apart "
+        "faster than the optical lattice holds it; no localized state (38)"
+    )
 
 
 def effective_frequency(omega: ArrayLike, Omega_squared: ArrayLike) -> NDArray[np.float64]:
@@ -78,7 +143,7 @@ class DepthFunctions:
             model.mass,
             model.filling,
             model.spacing[0],
-            2 * np.pi / model.wavelength[0],
+            float(wave_number(model.wavelength[0])),
             tuple(float(v) for v in lattice_curvature(model)),
             smearing,
         )
@@ -86,25 +151,26 @@ class DepthFunctions:
     @property
     def E_R(self) -> float:
         """Recoil energy k₀²/2m of (34)."""
-        return float(self.k0**2 / (2 * self.mass))
+        return float(recoil_energy(self.k0, self.mass))
 
     @property
     def E_K(self) -> float:
         """Kinetic energy 1/(2ma²) of (50)."""
-        return float(1 / (2 * self.mass * self.spacing**2))
+        return kinetic_energy(self.spacing, self.mass)
 
     def omega_squared(self) -> NDArray[np.float64]:
         """Ω_α² = (2ν/m) Σ_j ∂²Φ/∂x_α² of (36), one per direction."""
-        return 2 * self.filling / self.mass * np.asarray(self.curvature)
+        return interaction_frequency_squared(self.curvature, self.filling, self.mass)
 
     def effective_frequency(self, U: ArrayLike) -> NDArray[np.float64]:
         """ε_α of (38) [energy]; the last axis runs over the d directions."""
         U = as_float("U", U, "nonnegative")
         omega = numerics.lattice_frequency(U, self.E_R)[..., np.newaxis]
-        eps = effective_frequency(omega, self.omega_squared())
-        if not np.all(eps > 0):
-            raise ValueError("ω² + Ω² ≤ 0 at some U: no localized state (38); raise the depth U")
-        return eps
+        omega2 = self.omega_squared()
+        localized_or_raise(
+            omega, omega2, "the model's depth functions", np.ravel(U) if U.ndim == 1 else None
+        )
+        return effective_frequency(omega, omega2)
 
     def gaussian_width(self, U: ArrayLike) -> NDArray[np.float64]:
         """l_α = 1/√(m ε_α) of (29) [length]; the last axis runs over the d directions."""

@@ -13,28 +13,31 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 import sympy as sp
 
 __all__ = ["FUNCTIONS", "ExpressionError", "parse"]
 
 # Function names a physicist writes, mapped to SymPy. Nothing else can be called.
-FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
-    "sqrt": sp.sqrt,
-    "exp": sp.exp,
-    "log": sp.log,
-    "sin": sp.sin,
-    "cos": sp.cos,
-    "tan": sp.tan,
-    "sinh": sp.sinh,
-    "cosh": sp.cosh,
-    "tanh": sp.tanh,
-    "coth": sp.coth,
-    "atan": sp.atan,
-    "erf": sp.erf,
-    "erfc": sp.erfc,
-    "abs": sp.Abs,
-}
+FUNCTIONS: Mapping[str, Callable[..., sp.Expr]] = MappingProxyType(
+    {
+        "sqrt": sp.sqrt,
+        "exp": sp.exp,
+        "log": sp.log,
+        "sin": sp.sin,
+        "cos": sp.cos,
+        "tan": sp.tan,
+        "sinh": sp.sinh,
+        "cosh": sp.cosh,
+        "tanh": sp.tanh,
+        "coth": sp.coth,
+        "atan": sp.atan,
+        "erf": sp.erf,
+        "erfc": sp.erfc,
+        "abs": sp.Abs,
+    }
+)
 _CONSTANTS = {"pi": sp.pi, "E": sp.E}
 _MAX_LENGTH = 2000  # characters: a model's potential, or one step of a derivation
 _MAX_NODES = 400
@@ -46,8 +49,13 @@ class ExpressionError(ValueError):
     """Bad expression text; ``str()`` reads ``source:line:column: message``."""
 
     def __init__(self, message: str, source: str, line: int, column: int, token: str):
+        self.message = message
         self.source, self.line, self.column, self.token = source, line, column, token
         super().__init__(f"{source}:{line}:{column}: {message}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, int, int, str]]:
+        # rebuilt from its parts (a worker process hands it back pickled)
+        return type(self), (self.message, self.source, self.line, self.column, self.token)
 
 
 def parse(
@@ -57,12 +65,14 @@ def parse(
     source: str = "<expression>",
     line: int = 1,
     exact: bool = False,
+    column: int = 1,
 ) -> sp.Expr:
     """``text`` as a SymPy expression in ``symbols`` (name → Symbol), or an ExpressionError.
 
     ``line`` is the line of ``text`` in ``source`` (a model file), so errors point there.
     ``exact``: decimal literals become the fractions they spell (0.25 → 1/4), as a student
-    writing 0.5 means one half, not the nearest float64.
+    writing 0.5 means one half, not the nearest float64. ``column`` is where ``text``
+    starts on its line (a part of a longer input), so errors point into the whole line.
     """
     if not isinstance(text, str):
         raise ExpressionError(
@@ -74,24 +84,31 @@ def parse(
         )
     if "\n" in text or "\r" in text:
         raise ExpressionError("an expression is one line", source, line, 1, text[:20])
+    base = column - 1 + len(text) - len(text.lstrip())  # characters before the expression
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        column = exc.offset or 1
-        token = text.strip()[column - 1 : column + 9] if exc.offset else ""
-        raise ExpressionError(f"syntax error: {exc.msg}", source, line, column, token) from None
+        at = exc.offset or 1
+        token = text.strip()[at - 1 : at + 9] if exc.offset else ""
+        raise ExpressionError(f"syntax error: {exc.msg}", source, line, base + at, token) from None
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > _MAX_NODES:
         raise ExpressionError(f"expression has more than {_MAX_NODES} parts", source, line, 1, "")
-    return _Translator(text.strip(), symbols, source, line, exact).visit(tree.body)
+    return _Translator(text.strip(), symbols, source, line, exact, base).visit(tree.body)
 
 
 class _Translator:
     def __init__(
-        self, text: str, symbols: Mapping[str, sp.Symbol], source: str, line: int, exact: bool
+        self,
+        text: str,
+        symbols: Mapping[str, sp.Symbol],
+        source: str,
+        line: int,
+        exact: bool,
+        base: int = 0,
     ):
         self.text, self.symbols, self.source, self.line = text, symbols, source, line
-        self.exact = exact
+        self.exact, self.base = exact, base
 
     def fail(self, node: ast.AST, message: str) -> ExpressionError:
         # ast offsets count UTF-8 bytes; the column and token are in characters (ω is two
@@ -100,7 +117,7 @@ class _Translator:
         col = getattr(node, "col_offset", 0)
         end = getattr(node, "end_col_offset", None) or col + 1
         token = raw[col:end].decode(errors="replace")
-        column = len(raw[:col].decode(errors="replace")) + 1
+        column = self.base + len(raw[:col].decode(errors="replace")) + 1
         return ExpressionError(message.format(token=token), self.source, self.line, column, token)
 
     def visit(self, node: ast.AST) -> sp.Expr:

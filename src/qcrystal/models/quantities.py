@@ -19,7 +19,15 @@ import sympy as sp
 from qcrystal import numerics
 
 from . import interactions
-from .functions import effective_frequency, gaussian_width
+from .functions import (
+    effective_frequency,
+    gaussian_width,
+    interaction_frequency_squared,
+    kinetic_energy,
+    localized_or_raise,
+    recoil_energy,
+    wave_number,
+)
 from .lattice_sums import Lattice, LatticeSumError, SumResult, lattice_sum
 from .schema import Model, ModelError
 from .smearing import UNRELIABLE, dynamic_parameter, expansion, laplacian_curvatures
@@ -121,8 +129,8 @@ def quantities(model: Model) -> Quantities:
     """ω_α, E_R, E_K, Ω_α, ε_α, l_α, nearest-neighbour J, u₀, D, c₀, T_D, r₀/a, T_melt."""
     d, m, nu = model.d, model.mass, model.filling
     a = np.array(model.spacing)
-    k0 = 2 * np.pi / np.array(model.wavelength)
-    E_R = k0**2 / (2 * m)
+    k0 = wave_number(model.wavelength)
+    E_R = recoil_energy(k0, m)
     U = np.array(model.depth)
     omega = numerics.lattice_frequency(U, E_R)
     out = [
@@ -131,7 +139,7 @@ def quantities(model: Model) -> Quantities:
     ]
     inter = model.interaction
     sums, notes = _curvature_sums(model)
-    omega2_int = 2 * nu / m * sums
+    omega2_int = interaction_frequency_squared(sums, nu, m)
     omega2_nn = np.zeros(d)
     if inter.onsite_only:
         u0 = 0.0
@@ -143,7 +151,7 @@ def quantities(model: Model) -> Quantities:
         for alpha in range(d):
             second = sp.diff(inter.phi, interactions.X[alpha], 2)
             curv = interactions.to_numpy(second, interactions.X)
-            omega2_nn[alpha] = 2 * nu / m * float(np.sum(curv(*neighbours.T)))
+            omega2_nn[alpha] = interaction_frequency_squared(np.sum(curv(*neighbours.T)), nu, m)
         try:
             res0 = _sum(model, inter.phi, "Σ_j Φ(r_j) (37)", inter.far_power)
             u0 = nu * res0.value
@@ -152,18 +160,7 @@ def quantities(model: Model) -> Quantities:
         except LatticeSumError as exc:
             u0 = math.nan
             notes.append(f"u₀ not reported: {exc}")
-    eps2 = omega**2 + omega2_int
-    if np.any(eps2 <= 0) and not np.any(omega2_int < 0):
-        raise ModelError(
-            f"{model.source}: ε² = ω² + Ω² = {eps2.tolist()}: no lattice depth and no "
-            "intersite curvature, so nothing holds the atoms at the sites (38); the depth "
-            "must be > 0 in every direction"
-        )
-    if np.any(eps2 <= 0):
-        raise ModelError(
-            f"{model.source}: ω² + Ω² = {eps2.tolist()} ≤ 0: the interaction pulls the lattice "
-            "apart faster than the optical lattice holds it; no localized state (38)"
-        )
+    localized_or_raise(omega, omega2_int, model.source)
     eps = effective_frequency(omega, omega2_int)
     if model.omega == "smeared" and not inter.onsite_only:
         eps, omega2_int, note = _self_consistent(model, omega, eps)
@@ -188,7 +185,7 @@ def quantities(model: Model) -> Quantities:
         r[alpha] = a[alpha]
         hop.append(float(numerics.gaussian_hopping(r, eps, U, k0, m)))
     out.append(Quantity("J_nn", tuple(hop), "energy", "(7)", "nearest-neighbour J, Gaussian"))
-    E_K = 1 / (2 * m * a[0] ** 2)
+    E_K = kinetic_energy(a[0], m)
     out.append(Quantity("E_K", E_K, "energy", "(50)", "1/(2ma²), a = a₁"))
     if len(set(model.spacing)) > 1:
         notes.append("section 4 assumes one spacing a: phonon quantities use a = a₁")
@@ -234,7 +231,7 @@ def _self_consistent(
             sums[k, alpha] = _sum(model, curvatures[alpha], f"Σ_j ∂²∇^{2 * k}Φ", power).value
     for step in range(1, 201):
         h = 1 / (2 * m * eps)
-        omega2_int = 2 * nu / m * np.asarray(expansion(list(sums[:3]), h))
+        omega2_int = interaction_frequency_squared(expansion(list(sums[:3]), h), nu, m)
         if not np.all(omega**2 + omega2_int > 0):
             raise ModelError(
                 f"{model.source}: no self-consistent ε with the smeared Ω: ω² + Ω²(l) ≤ 0 at "
@@ -245,7 +242,7 @@ def _self_consistent(
         eps = new
         if change < 1e-14:
             # The first omitted term, (h³/6) S8, moves ε by about its share of ε²/(2ε).
-            omitted = 2 * nu / m * h**3 / 6 * sums[3]
+            omitted = interaction_frequency_squared(h**3 / 6 * sums[3], nu, m)
             err = float(np.max(np.abs(omitted) / (2 * eps)))
             note = (
                 f"Ω from Φ smeared by (29) (gradient expansion to l⁴), self-consistent in ε: "

@@ -29,6 +29,8 @@ Nothing is defaulted silently: the optional keys and their defaults are listed a
 from __future__ import annotations
 
 import math
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +59,7 @@ _DEFAULTS: dict[str, dict[str, object]] = {
     "lattice": {"temperature": 0.0},
 }
 OMEGA_MODES = ("bare", "smeared")
+MAX_BYTES = 1_000_000  # a model file is a few hundred bytes; this refuses /dev/zero and the like
 
 
 class ModelError(ValueError):
@@ -87,12 +90,32 @@ class Model:
 
 
 def load(path: str | Path, overrides: dict[str, object] | None = None) -> Model:
-    """Read and check a model file; ``overrides`` maps "section.key" to a value (--set)."""
+    """Read and check a model file; ``overrides`` maps "section.key" to a value (--set).
+
+    The file must be a regular file of at most ``MAX_BYTES`` (not a device, a FIFO or a
+    folder) in UTF-8; anything else is a ModelError naming the file.
+    """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ModelError(f"{path}: not a regular file (a model file is a TOML text file)")
+        if info.st_size > MAX_BYTES:
+            raise ModelError(
+                f"{path}: {info.st_size:,} bytes; a model file has at most {MAX_BYTES:,}"
+            )
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # the file may have grown since stat
     except OSError as exc:
         raise ModelError(f"{path}: cannot read the model file ({exc.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        raise ModelError(f"{path}: more than {MAX_BYTES:,} bytes; a model file has at most that")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelError(
+            f"{path}: not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x})"
+        ) from None
     return loads(text, str(path), overrides)
 
 
@@ -101,6 +124,8 @@ def loads(text: str, source: str = "<model>", overrides: dict | None = None) -> 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ModelError(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ModelError(f"{source}: nested too deeply to be a model file") from None
     for dotted, value in (overrides or {}).items():
         section, _, key = dotted.partition(".")
         if not key or section not in _SECTIONS:
@@ -108,6 +133,8 @@ def loads(text: str, source: str = "<model>", overrides: dict | None = None) -> 
                 f"--set {dotted}: name a key as section.key, section one of {', '.join(_SECTIONS)}"
             )
         table = data.setdefault(section, {})
+        if not isinstance(table, dict):
+            raise ModelError(f"--set {dotted}: [{section}] is not a table in {source}")
         if section == "lattice" and key in _DEPTH_KEYS:
             for other in _DEPTH_KEYS:  # --set U=… replaces the file's depth, however given
                 table.pop(other, None)

@@ -1,8 +1,10 @@
-"""Hand-written numeric kernels the generated modules call: polynomials, √ forms, results.
+"""Hand-written numeric kernels the numerics call: blocks, polynomials, √ forms, results.
 
-Each kernel works on NumPy arrays (in place where that saves a pass over memory) and on
-duck arrays such as dask arrays, which it leaves lazy: augmented assignment (``acc *= t``)
-is in place for an ndarray and rebinds for an array type without in-place operators.
+The kernels work on NumPy arrays, in place where that saves a pass over memory. Dask
+arrays never reach them directly: :func:`blockwise`, :func:`elementwise` and
+:func:`per_direction` run a function's NumPy code on each chunk of a dask array
+(``dask.array.blockwise``), so the lazy result is, point for point and bit for bit, what
+the NumPy path computes, and every error the NumPy path raises is raised on ``compute()``.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import numpy as np
 __all__ = [
     "as_result",
     "blockwise",
+    "elementwise",
     "exp_neg_sum_of_products",
     "finite_or_raise",
     "horner",
     "hypot",
     "is_duck_array",
+    "per_direction",
     "sqrt_product",
     "two_prod",
 ]
@@ -44,10 +48,55 @@ def is_duck_array(value: object) -> bool:
 
 
 def as_result(value):
-    """The float64 ndarray a generated function returns; a duck array is left lazy."""
+    """The float64 ndarray a function returns; a dask result stays lazy."""
     if is_duck_array(value):
         return value
     return np.asarray(value, dtype=np.float64)
+
+
+def _on_chunks(fn, args, directed=None):
+    """``fn`` mapped over the chunks of dask arguments, lazily (see the module docstring).
+
+    Every array argument is broadcast to the common shape; 0-d arguments reach each call as
+    they are. With ``directed`` (one flag per argument), the flagged arguments carry a last
+    axis of directions that ``fn`` sums out: that axis is kept in one chunk, and the
+    unflagged arguments are broadcast to the leading shape only.
+    """
+    import dask.array as da
+
+    def shape_of(flags):
+        shapes = [np.shape(a) for a, f in zip(args, flags, strict=True) if f and np.ndim(a)]
+        return np.broadcast_shapes(*shapes) if shapes else ()
+
+    flags = directed or [True] * len(args)
+    full = shape_of(flags)
+    lead = full[:-1] if directed else full
+    out_ind = tuple(range(len(lead)))
+    pieces: list = []
+    for a, on_axis in zip(args, flags, strict=True):
+        if np.ndim(a) == 0:
+            pieces += [np.asarray(a), None]  # a scalar reaches every chunk as it is
+        elif directed and on_axis:
+            arr = da.broadcast_to(da.asarray(a), full).rechunk({len(full) - 1: -1})
+            pieces += [arr, (*out_ind, len(lead))]
+        else:
+            pieces += [da.broadcast_to(da.asarray(a), lead), out_ind]
+    return da.blockwise(fn, out_ind, *pieces, dtype=np.float64, concatenate=True)
+
+
+def elementwise(fn, *args):
+    """``fn(*args)`` for NumPy arguments; for dask arguments, ``fn`` on each chunk."""
+    if any(is_duck_array(a) for a in args):
+        return _on_chunks(fn, args)
+    return fn(*args)
+
+
+def per_direction(fn, *args, directed: tuple[bool, ...]):
+    """:func:`elementwise` for a function that sums out the last (direction) axis of the
+    arguments flagged in ``directed``."""
+    if any(is_duck_array(a) for a in args):
+        return _on_chunks(fn, args, directed)
+    return fn(*args)
 
 
 def blockwise(fn, *args, block: int = BLOCK):
@@ -55,11 +104,11 @@ def blockwise(fn, *args, block: int = BLOCK):
 
     ``fn`` must be elementwise and return float64. Broadcasting is done by NumPy's
     buffered iterator, so a broadcast argument is never expanded to the full shape in
-    memory; 0-d arguments are passed to every block as they are. Duck arrays (dask) go
-    to ``fn`` whole, which keeps them lazy.
+    memory; 0-d arguments are passed to every block as they are. Dask arguments: ``fn``
+    on each of their chunks, lazily.
     """
     if any(is_duck_array(a) for a in args):
-        return fn(*args)
+        return _on_chunks(fn, args)
     arrays = [np.asarray(a) for a in args]
     if max((a.size for a in arrays), default=0) <= block:
         return fn(*arrays)
@@ -94,10 +143,8 @@ def finite_or_raise(value, what: str):
     """``value`` unchanged, or a ValueError where it is NaN: an intermediate overflowed.
 
     The arguments each passed their own check, so the message says which combination of
-    them left float64 and where; a duck array is checked when it is computed, not here.
+    them left float64 and where.
     """
-    if is_duck_array(value):
-        return value
     value = np.asarray(value, dtype=np.float64)
     if value.size and np.isnan(value).any():
         at = f" at index {tuple(np.argwhere(np.isnan(value))[0].tolist())}" if value.ndim else ""
@@ -126,8 +173,6 @@ def hypot(x, y):
     10⁶ points where ``np.hypot`` takes 11 ms; working in blocks spares the whole-array
     temporaries of the plain form, each a page-faulting allocation in a fresh process.
     """
-    if is_duck_array(x) or is_duck_array(y):
-        return np.hypot(x, y)
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
     with _block_iterator([x, y], BLOCK) as it, np.errstate(over="ignore", under="ignore"):
         for xs, ys, out in it:
@@ -166,8 +211,6 @@ def sqrt_product(x, y, names: tuple[str, str] = ("x", "y")):
     block with a product outside [1e-300, 1e300] are redone as √x·√y. 0·inf has no value:
     it is a ValueError naming the two arguments (``names``), not a silent NaN.
     """
-    if is_duck_array(x) or is_duck_array(y):
-        return np.sqrt(x) * np.sqrt(y)
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
     with (
         _block_iterator([x, y], BLOCK) as it,
@@ -209,11 +252,7 @@ def exp_neg_sum_of_products(coeff: float, *factors, axis: int = -1, times=1.0):
     mant, _ = math.frexp(coeff)
     if mant != 0.5:
         raise ValueError(f"coeff must be a power of two (got {coeff!r})")
-    lazy = any(is_duck_array(f) for f in factors) or is_duck_array(times)
-    if lazy:  # dask: the same double-double exponent, without the 2^k scaling
-        arrays = np.broadcast_arrays(*factors)
-    else:
-        arrays = np.broadcast_arrays(*(np.asarray(f, dtype=np.float64) for f in factors))
+    arrays = np.broadcast_arrays(*(np.asarray(f, dtype=np.float64) for f in factors))
     with np.errstate(over="ignore", invalid="ignore"):
         hi, lo = arrays[0], np.zeros_like(arrays[0])
         for f in arrays[1:]:
@@ -228,7 +267,7 @@ def exp_neg_sum_of_products(coeff: float, *factors, axis: int = -1, times=1.0):
         exact = np.isfinite(total_hi) & np.isfinite(total_lo)
         total_hi = np.where(exact, total_hi, plain)
         total_lo = np.where(exact, total_lo, 0.0)
-        if lazy or not np.any(total_hi > _EXP_SCALE_FROM):
+        if not np.any(total_hi > _EXP_SCALE_FROM):
             return _vanishing(np.exp(-total_hi), (1.0 - total_lo) * times)
         # k ln 2 brings the exponent back to about 600, where exp(−x) is a normal float.
         k = np.where(

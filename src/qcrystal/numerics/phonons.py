@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _phonon_tables as tables
-from ._kernels import as_result, blockwise, horner, is_duck_array, two_prod
+from ._kernels import as_result, blockwise, elementwise, finite_or_raise, horner, two_prod
 from .validate import as_dimension, as_float
 
 __all__ = [
@@ -34,6 +34,11 @@ _SMALL_B, _SMALL_B_SLOPE, _LI2 = tables.SMALL_B, tables.SMALL_B_SLOPE, tables.LI
 _SWITCH, _ASYMPTOTIC, _Z_CLAMP = tables.SWITCH, tables.ASYMPTOTIC, tables.Z_CLAMP
 _ZETA2, _I3_AT_SWITCH = tables.ZETA2, tables.I3_AT_SWITCH
 _NEWTON_STEPS = tables.NEWTON_STEPS
+# d = 3: the criterion (48) reads I₃(b) < R = T_D/(C E_K) with C = 4d² = 36; the edge of
+# localization at T = 0 is R = 1/2, i.e. T_D = (C/2) E_K.
+_C3 = tables.LINDEMANN_FACTOR[3]
+_HALF_C3, _TWICE_C3 = 0.5 * _C3, 2.0 * _C3
+_FOUR_C1 = 4.0 * tables.I3_SERIES_1  # the small-b start solves 1/b + c₁b = R
 # Above R − 1/2 = this, the melting root is b = 1/R to b²/9 < 1e-41: no Newton needed.
 _R_SERIES = 1e20
 
@@ -81,7 +86,13 @@ def debye_temperature(
     D = as_float("D", D, "nonnegative")
     m = as_float("m", m, "positive")
     d = as_dimension("d", d)
-    return _TD_FACTOR[d] * np.sqrt(nu * D / m)
+    return elementwise(_debye_temperature, nu, D, m, d)
+
+
+def _debye_temperature(nu, D, m, d):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # inf/0 beyond float64
+        value = _TD_FACTOR[d] * np.sqrt(nu * D / m)
+    return finite_or_raise(value, "debye_temperature")  # 0·inf (D = 0, ν = inf) has no value
 
 
 @_measured
@@ -109,8 +120,8 @@ def debye_integral(d: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:
     the integrand; above it, 1/2 + log1p(−z)/b + (π²/6 − Li₂(z))/(2b²), z = e^(−2b), with
     Li₂(z)/z a fitted polynomial; from the asymptotic switch on (b ≥ 21), where z no longer
     counts, 1/2 + (π²/6)/(2b²). The switches are chosen by the generator at 50 digits.
-    No branch cancels. Each point runs through its own branch only;
-    a dask array runs through both, blended with exact 0/1 weights, and stays lazy.
+    No branch cancels. Each point runs through its own branch only (a dask array chunk by
+    chunk, the same way).
 
     """
     d = as_dimension("d", d)
@@ -149,7 +160,16 @@ def lindemann_ratio(
     E_K = as_float("E_K", E_K, "positive")
     T = as_float("T", T, "nonnegative")
     d = as_dimension("d", d)
-    return as_result(blockwise(_lindemann_ratio, T_D, E_K, T, d))
+    return as_result(blockwise(_defined(_lindemann_ratio, "lindemann_ratio"), T_D, E_K, T, d))
+
+
+def _defined(fn, name: str):
+    """``fn``, raising a ValueError where its result has no value (NaN: inf/inf, 0·inf)."""
+
+    def checked(*args):
+        return finite_or_raise(fn(*args), name)
+
+    return checked
 
 
 @_measured
@@ -207,7 +227,11 @@ def lindemann_threshold(d: ArrayLike) -> NDArray[np.float64]:
     -----
     """
     d = as_dimension("d", d)
-    return as_result(_ZERO_T_THRESHOLD[d])
+    return as_result(elementwise(_lindemann_threshold, d))
+
+
+def _lindemann_threshold(d):
+    return _ZERO_T_THRESHOLD[d]
 
 
 def _debye_integral(d, b):
@@ -222,45 +246,48 @@ def _debye_integral(d, b):
 
 
 def _lindemann_ratio(T_D, E_K, T, d):
-    if is_duck_array(T_D) or is_duck_array(T):
-        # Lazy: errstate would not reach the computation, so no division by T = 0 at all.
-        b = np.where(T > 0, T_D / (2.0 * np.where(T > 0, T, 1.0)), np.inf)
-        return d * np.sqrt(E_K / T_D * _debye_integral(d, b))
-    with np.errstate(divide="ignore", over="ignore", under="ignore"):
+    with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
         b = T_D / (2.0 * T)  # T = 0 (or so small that b overflows) gives b = inf: T → 0
         integral = _debye_integral(d, b)
         squared = E_K / T_D * integral
-    # One test for the whole block: (E_K/T_D)·I in [1e-300, 1e300] and b not near underflow
-    # (NaN fails it too). A d = 1, 2 block (I = inf) takes the careful form as well.
+    # The plain form where (E_K/T_D)·I lies in [1e-300, 1e300] and b is not near underflow
+    # (NaN fails the test too). One reduction decides for a block that is wholly in range;
+    # otherwise the test runs point by point, so no result depends on its neighbours
+    # (a dask chunk and a NumPy block give the same bits).
     if squared.size == 0 or (
         np.min(squared) > 1e-300 and np.max(squared) < 1e300 and np.min(b) > 1e-300
     ):
         return d * np.sqrt(squared)
+    plain = (squared > 1e-300) & (squared < 1e300) & (b > 1e-300)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         # Square roots first, so no intermediate leaves float64 unless the result does;
         # where b is tiny (T ≫ T_D), I₃ = 1/b to all digits and r₀/a = d √(2 E_K T)/T_D.
         careful = d * (np.sqrt(E_K) * np.sqrt(integral)) / np.sqrt(T_D)
         hot = d * (np.sqrt(2.0 * E_K) * np.sqrt(T)) / T_D
-    return np.where((b < 1e-150) & (d == 3), hot, careful)
+        return np.where(
+            plain, d * np.sqrt(squared), np.where((b < 1e-150) & (d == 3), hot, careful)
+        )
 
 
 def _melting_temperature(T_D, E_K, d):
-    # For d = 3 the bound is I₃(b) = R = T_D/(36 E_K). Near the edge R → 1/2 the root b grows
-    # like (R − 1/2)^(−1/2), and a rounded R would lose R/(R − 1/2) ulp in R − 1/2. So the
-    # excess X = R − 1/2 = (T_D − 18 E_K)/(36 E_K) is formed from 18 E_K = p + e exactly, and
-    # Newton works on I₃ − 1/2, which the large-b branches give without cancellation.
+    # For d = 3 the bound is I₃(b) = R = T_D/(C E_K), C = 36. Near the edge R → 1/2 the root b
+    # grows like (R − 1/2)^(−1/2), and a rounded R would lose R/(R − 1/2) ulp in R − 1/2. So
+    # the excess X = R − 1/2 = (T_D − (C/2) E_K)/(C E_K) is formed from (C/2) E_K = p + e
+    # exactly, and Newton works on I₃ − 1/2, which the large-b branches give without
+    # cancellation.
     # Everything is scaled by E_K's binary exponent first (exact), so that the Dekker split
     # cannot overflow and T_D/E_K is formed once.
     m_T, e_T = np.frexp(T_D)
     m_E, e_E = np.frexp(E_K)
     with np.errstate(over="ignore", under="ignore"):
         T_s = np.ldexp(T_D, -e_E)  # (T_D/E_K)·m_E; inf where the ratio overflows
-    p, e = two_prod(m_E, 18.0)
+    with np.errstate(invalid="ignore"):  # E_K = inf: m_E = inf, no localized state
+        p, e = two_prod(m_E, _HALF_C3)
     with np.errstate(invalid="ignore"):
-        X = ((T_s - p) - e) / (36.0 * m_E)
+        X = ((T_s - p) - e) / (_C3 * m_E)
     solvable = (d == 3) & (X > 0)
     # Far from the edge b is tiny, and I₃ = 1/b + b/9 + … puts the root at b = 1/R to b²/9:
-    # T_m = T_D R/2 = T_D²/(72 E_K), from mantissas and exponents (no overflow on the way).
+    # T_m = T_D R/2 = T_D²/(2C E_K), from mantissas and exponents (no overflow on the way).
     series = solvable & (X > _R_SERIES)
     newton = solvable & ~series
     # Every point runs the same steps (no gathering); the others on a dummy R = 1.
@@ -270,8 +297,8 @@ def _melting_temperature(T_D, E_K, d):
     # the branch asymptote: I ≈ 1/b for small b, I ≈ 1/2 + (π²/6)/(2b²) for large b.
     lo = -np.log(Rs)
     hi = -np.log(Xs)
-    # Small b: I ≈ 1/b + b/9, whose root 2/(R + √(R² − 4/9)) is good to O(b³) (R ≥ 2/3 here).
-    small_start = 2.0 / (Rs + np.sqrt(np.maximum(Rs * Rs - 4.0 / 9.0, 0.0)))
+    # Small b: I ≈ 1/b + c₁b, whose root 2/(R + √(R² − 4c₁)) is good to O(b³) (R ≥ 2/3 here).
+    small_start = 2.0 / (Rs + np.sqrt(np.maximum(Rs * Rs - _FOUR_C1, 0.0)))
     guess = np.where(Rs > _I3_AT_SWITCH, small_start, np.sqrt(_ZETA2 / (2.0 * Xs)))
     u = np.clip(np.log(guess), lo, hi)
     for _ in range(_NEWTON_STEPS - 1):
@@ -290,7 +317,7 @@ def _melting_temperature(T_D, E_K, d):
     excess, slope = _i3_excess_with_slope(b)
     b -= (excess - Xs) / slope
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        far = np.ldexp(m_T * m_T / (72.0 * m_E), 2 * e_T - e_E)
+        far = np.ldexp(m_T * m_T / (_TWICE_C3 * m_E), 2 * e_T - e_E)
         near = T_D / (2.0 * b)  # inf only where T_m itself exceeds float64
     return np.where(newton, near, np.where(series, far, 0.0))
 
@@ -307,8 +334,6 @@ def _i3_excess_with_slope(b):
 
 def _i3_branches(b, slope: bool):
     """I₃(b); with ``slope``, I₃(b) − 1/2 and dI₃/db. Every point through its own branch."""
-    if is_duck_array(b):
-        return _i3_blended(b, slope)
     b = np.asarray(b, dtype=np.float64)
     flat = b.reshape(-1)
     # Gathering each branch's points by index and scattering the results back costs about
@@ -319,8 +344,9 @@ def _i3_branches(b, slope: bool):
         (np.flatnonzero((flat >= _SWITCH) & (flat < _ASYMPTOTIC)), _i3_large),
         (np.flatnonzero(flat >= _ASYMPTOTIC), _i3_asymptotic),
     )
-    value = np.empty(flat.shape)
-    dvalue: Any = np.empty(flat.shape) if slope else None
+    # NaN where no branch claims a point (b = NaN, from inf/inf upstream): never garbage.
+    value = np.full(flat.shape, np.nan)
+    dvalue: Any = np.full(flat.shape, np.nan) if slope else None
     for index, branch in parts:
         if index.size == flat.size:  # one branch holds every point: no gathering
             value, dvalue = branch(flat, slope)
@@ -331,18 +357,6 @@ def _i3_branches(b, slope: bool):
                 dvalue[index] = dv
     value = value.reshape(b.shape)
     return value, (dvalue.reshape(b.shape) if slope else None)
-
-
-def _i3_blended(b, slope: bool):
-    # For lazy (dask) arrays, where gathering would need the data: both branches run
-    # everywhere on b clipped into their ranges, so neither overflows, and exact 0/1
-    # weights pick one (x·1 + y·0 = x).
-    w = (b < _SWITCH).astype(np.float64)
-    w_large = 1.0 - w
-    small, dsmall = _i3_small(np.minimum(b, _SWITCH), slope)
-    large, dlarge = _i3_large(np.maximum(b, _SWITCH), slope)
-    value = small * w + large * w_large
-    return value, (dsmall * w + dlarge * w_large if slope else None)
 
 
 def _i3_small(b, slope: bool):
@@ -373,7 +387,7 @@ def _i3_asymptotic(b, slope: bool):
 def _i3_large(b, slope: bool):
     """The b ≥ _SWITCH branch, inf included (1/b = 0 there and I₃ = 1/2 exactly).
 
-    Used for b < _ASYMPTOTIC and, by lazy arrays, for all b ≥ _SWITCH.
+    Used for _SWITCH ≤ b < _ASYMPTOTIC.
     """
     inv = 1.0 / b
     # z below e^(−2·_Z_CLAMP) changes no digit of I₃ (≥ 1/2); clamping spares exp its slow

@@ -124,8 +124,16 @@ def ratio_diagram(
     if T_over_EK < 0 or not math.isfinite(T_over_EK):
         raise ValueError(f"T/E_K must be a finite number >= 0 (got {T_over_EK})")
     t0 = time.perf_counter()
+    if chunks is not None and chunks < 1:
+        raise ValueError(f"chunks must be a positive number of points (got {chunks})")
     if chunks:
-        import dask.array as da
+        try:
+            import dask.array as da
+        except ImportError:
+            raise ValueError(
+                "--chunks computes on dask arrays, and dask is not installed: "
+                "pip install 'qcrystal[dask]'"
+            ) from None
 
         X = da.from_array(x, chunks=chunks)[np.newaxis, :]
         Y = da.from_array(y, chunks=chunks)[:, np.newaxis]
@@ -198,6 +206,7 @@ def model_diagram(
     from pathlib import Path
 
     from qcrystal import models
+    from qcrystal.models.functions import localized_or_raise
 
     x = _axis(*U_range, n, log, "U")
     y = _axis(*T_range, n, log, "T")
@@ -205,13 +214,7 @@ def model_diagram(
     t0 = time.perf_counter()
     fns = models.DepthFunctions.from_model(model)
     omega = numerics.lattice_frequency(x, fns.E_R)
-    eps2 = omega[:, np.newaxis] ** 2 + fns.omega_squared()
-    unstable = np.any(eps2 <= 0, axis=1)
-    if np.any(unstable):
-        raise ValueError(
-            f"{model_path}: ω² + Ω² ≤ 0 for U ≤ {float(x[unstable].max()):.6g}: no localized "
-            "state (38) there; start --Urange above it"
-        )
+    localized_or_raise(omega[:, np.newaxis], fns.omega_squared(), str(model_path), x)
     t_d = fns.debye_temperature(x)
     grid = codes(omega[np.newaxis, :], fns.E_K, t_d[np.newaxis, :], y[:, np.newaxis], fns.d, margin)
     name = Path(str(model_path)).name

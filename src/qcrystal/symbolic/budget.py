@@ -17,7 +17,10 @@ One mechanism, two entry points:
   never a hang.
 
 A child process inherits the deadlines active in its parent, so nesting holds across
-processes too. The result (or the exception) comes back pickled.
+processes too. The result (or the exception) comes back pickled; a function run in a child
+(always by :func:`isolated`, and by :func:`within` off the main thread) keeps its side
+effects there. A caller's own ``SIGALRM`` timer is put back, with the time it had left,
+when the last limit ends.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import select
 import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -56,6 +60,9 @@ class OutOfTimeError(BudgetError, TimeoutError):
         self.seconds = seconds
         super().__init__(f"took longer than {seconds:g} s")
 
+    def __reduce__(self) -> tuple[type, tuple[float]]:
+        return type(self), (self.seconds,)
+
 
 class OutOfMemoryError(BudgetError, MemoryError):
     """A call in an isolated child process passed its memory limit."""
@@ -63,6 +70,9 @@ class OutOfMemoryError(BudgetError, MemoryError):
     def __init__(self, megabytes: float) -> None:
         self.megabytes = megabytes
         super().__init__(f"needed more than {megabytes:g} MB")
+
+    def __reduce__(self) -> tuple[type, tuple[float]]:
+        return type(self), (self.megabytes,)
 
 
 class _Expired(BaseException):
@@ -80,16 +90,31 @@ class _Limit:
     deadline: float
 
 
+def _call(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+    return fn(*args, **kwargs)
+
+
+# The signal handler defers while this module does its own bookkeeping (frames of this
+# file), but must raise while the budgeted function runs, also when that function is
+# written in C: its interrupted frame is then the one that called it. That caller carries
+# a file name of its own.
+_call.__code__ = _call.__code__.replace(co_filename="<qcrystal budgeted call>")
+
+
 class _Timer:
     """The active limits of this process's main thread, and the one interval timer."""
 
     def __init__(self) -> None:
         self.active: list[_Limit] = []
         self.previous: Any = None
+        self.previous_timer: tuple[float, float] = (0.0, 0.0)
+        self.saved_at = 0.0
 
     def push(self, limit: _Limit) -> None:
         if not self.active:
             self.previous = signal.signal(signal.SIGALRM, self._fire)
+            self.previous_timer = signal.setitimer(signal.ITIMER_REAL, 0)  # the caller's own
+            self.saved_at = time.monotonic()
         self.active.append(limit)
         self._arm()
 
@@ -97,9 +122,13 @@ class _Timer:
         self.active.remove(limit)
         if self.active:
             self._arm()
-        else:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)
+            return
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
+        value, interval = self.previous_timer
+        if value > 0 or interval > 0:  # the caller's timer, with the time it had left
+            left = value - (time.monotonic() - self.saved_at)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), interval)
 
     def _arm(self) -> None:
         wait = min(lim.deadline for lim in self.active) - time.monotonic()
@@ -127,8 +156,10 @@ _INHERITED: list[float] = []
 
 
 def remaining() -> float:
-    """Seconds left before the earliest active deadline of this process (inf if none)."""
-    deadlines = [lim.deadline for lim in _TIMER.active] + _INHERITED
+    """Seconds left before the earliest deadline that binds the calling thread (inf if
+    none): the main thread's active limits there, and what a parent process handed down."""
+    own = _TIMER.active if threading.current_thread() is threading.main_thread() else []
+    deadlines = [lim.deadline for lim in own] + _INHERITED
     return min(deadlines, default=math.inf) - time.monotonic()
 
 
@@ -147,7 +178,7 @@ def within(seconds: float, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T
     limit = _Limit(seconds, time.monotonic() + seconds)
     _TIMER.push(limit)
     try:
-        return fn(*args, **kwargs)
+        return _call(fn, args, kwargs)
     except _Expired as exc:
         if exc.limit is limit:
             raise OutOfTimeError(seconds) from None
@@ -177,7 +208,9 @@ def isolated(
         raise OutOfTimeError(seconds)
     deadline = time.monotonic() + own
     read, write = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():  # Python 3.12 warns about fork in a threaded process;
+        warnings.simplefilter("ignore", DeprecationWarning)  # the child runs one function
+        pid = os.fork()
     if pid == 0:  # the child: report and leave, never return into the caller's code
         os.close(read)
         _child(write, deadline, seconds, megabytes, fn, args, kwargs)
@@ -188,7 +221,10 @@ def isolated(
         os.close(read)
     if data is None:
         raise OutOfTimeError(seconds)
-    kind, value = pickle.loads(data)
+    try:
+        kind, value = pickle.loads(data)
+    except Exception as exc:  # e.g. an exception type that cannot be rebuilt from its args
+        raise RuntimeError(f"the worker's answer could not be read back: {exc}") from None
     if kind == "ok":
         return value  # type: ignore[no-any-return]
     if kind == "memory":
@@ -220,7 +256,7 @@ def _child(
         try:
             result: tuple[str, Any] = (
                 "ok",
-                within(deadline - time.monotonic(), fn, *args, **kwargs),
+                within(max(deadline - time.monotonic(), 1e-3), fn, *args, **kwargs),
             )
         except OutOfTimeError:
             result = ("time", None)

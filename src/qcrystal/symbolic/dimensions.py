@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -37,6 +38,10 @@ class UnitSystem:
 
     bases: tuple[str, ...]
     named: Mapping[str, tuple[object, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bases", tuple(self.bases))
+        object.__setattr__(self, "named", MappingProxyType(dict(self.named)))
 
     def base(self, name: str) -> Dim:
         """The base dimension ``name`` (exponent 1 on it, 0 elsewhere)."""

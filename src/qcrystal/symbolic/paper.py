@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import sympy as sp
 
@@ -39,6 +40,10 @@ class Paper:
     unnumbered: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # Frozen all the way down: read-only views of private copies.
+        object.__setattr__(self, "records", tuple(self.records))
+        for name in ("sections", "dimensions", "function_dimensions"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
         ids = [r.id for r in self.records]
         if len(set(ids)) != len(ids):
             raise ValueError(f"{self.title}: two records share an id")

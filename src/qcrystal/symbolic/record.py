@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 import sympy as sp
@@ -43,8 +44,7 @@ class EquationRecord:
     ``derive`` builds the derivation whose result is compared with ``printed`` after the
     substitutions ``given`` (the paper's own definitions the comparison relies on).
     ``hint`` is added, in parentheses, to the finding of a discrepancy: what the
-    diagnosis means in this paper's terms. ``measured`` gives, for a record that rests on
-    an approximation, one sentence of how good it is measured to be (reports show it).
+    diagnosis means in this paper's terms.
     """
 
     id: str
@@ -63,7 +63,11 @@ class EquationRecord:
     source: str = ""
     note: str = ""
     hint: str = ""
-    measured: Callable[[], str] | None = None
+
+    def __post_init__(self) -> None:  # a read-only view of a private copy
+        object.__setattr__(self, "given", MappingProxyType(dict(self.given)))
+        object.__setattr__(self, "conditions", tuple(self.conditions))
+        object.__setattr__(self, "checks", tuple(self.checks))
 
     def _repr_markdown_(self) -> str:
         """Jupyter: the equation as printed, and what kind of record it is."""

@@ -98,6 +98,7 @@ class Derivation:
     steps: tuple[Step, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "steps", tuple(self.steps))  # never the caller's list
         if not self.steps:
             raise ValueError(f"derivation {self.eq_id!r} has no steps")
         seen: set[str] = set()

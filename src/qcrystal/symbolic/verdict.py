@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from types import MappingProxyType
 
 import mpmath
 import sympy as sp
@@ -40,6 +41,9 @@ __all__ = [
     "compare_relations",
     "tidy",
 ]
+
+
+DEFAULT_POINTS = 6  # probe points where neither the record nor its paper says
 
 
 class Verdict(StrEnum):
@@ -59,24 +63,35 @@ class Probe:
     get a range from their SymPy assumptions. ``functions`` replaces undefined functions
     (``Phi``) by concrete test functions (a ``sympy.Lambda``) before evaluation.
 
-    ``digits`` is the working precision of the probe, ``agree`` the number of digits two
-    values must share to count as equal, ``simplify_seconds`` how long SymPy may try to
+    ``points`` is how many points it evaluates (None: the paper's number, or
+    ``DEFAULT_POINTS``); ``digits`` the working precision, ``agree`` the number of digits
+    two values must share to count as equal, ``simplify_seconds`` how long SymPy may try to
     close a difference before the probe alone decides.
     """
 
     ranges: Mapping[sp.Symbol, tuple[float, float]] = field(default_factory=dict)
     functions: Mapping[sp.FunctionClass, sp.Lambda] = field(default_factory=dict)
-    points: int = 6
+    points: int | None = None
     seed: str = ""
     digits: int = 40
     agree: int = 30
     simplify_seconds: float = 5.0
 
+    def __post_init__(self) -> None:  # frozen all the way down: no shared dict to mutate
+        object.__setattr__(self, "ranges", MappingProxyType(dict(self.ranges)))
+        object.__setattr__(self, "functions", MappingProxyType(dict(self.functions)))
+
+    @property
+    def count(self) -> int:
+        """The number of points evaluated."""
+        return DEFAULT_POINTS if self.points is None else self.points
+
     def settled(self, defaults: Probe, seed: str) -> Probe:
-        """This probe's ranges, functions and points with the precision settings of
-        ``defaults``, seeded by ``seed`` when it has no seed of its own."""
+        """This probe's ranges and functions (and points, if it sets them) with the
+        settings of ``defaults``, seeded by ``seed`` when it has no seed of its own."""
         return replace(
             self,
+            points=self.points if self.points is not None else defaults.points,
             seed=self.seed or seed,
             digits=defaults.digits,
             agree=defaults.agree,
@@ -172,7 +187,7 @@ def compare(
             )
         return Outcome(
             Verdict.CONFIRMED,
-            f"equal to {probe.agree} digits at {probe.points} probe points "
+            f"equal to {probe.agree} digits at {probe.count} probe points "
             "(simplify did not close the difference)",
             "probe",
             difference=difference,
@@ -249,7 +264,7 @@ def _probe(
     free = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
     rng = random.Random(zlib.crc32((probe.seed + "|" + sp.srepr(printed)).encode()))
     evaluated = 0
-    for _ in range(probe.points):
+    for _ in range(probe.count):
         point = {s: _draw(s, probe.ranges.get(s), rng) for s in free}
         values = [_evaluate(e, point, probe.digits) for e in exprs]
         if any(v is None for v in values):

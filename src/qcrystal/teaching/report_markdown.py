@@ -1,7 +1,13 @@
 """The verification as a Markdown report: the summary, then each equation's printed and
-derived forms in LaTeX, its verdict, finding and assumptions (``verify --report x.md``)."""
+derived forms in LaTeX, its verdict, finding and assumptions (``verify --report x.md``).
+
+``notes`` adds, under an equation, a sentence computed when the report is written (for
+Yukalov's paper: how good the approximation under it is measured to be, from
+:func:`qcrystal.accuracy.approximations.report_notes`)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 from qcrystal.symbolic import Finding, Paper
 from qcrystal.symbolic.verification import summary_line
@@ -9,7 +15,12 @@ from qcrystal.symbolic.verification import summary_line
 __all__ = ["to_markdown"]
 
 
-def to_markdown(paper: Paper, findings: list[Finding], seconds: float | None = None) -> str:
+def to_markdown(
+    paper: Paper,
+    findings: list[Finding],
+    seconds: float | None = None,
+    notes: Mapping[str, Callable[[], str]] | None = None,
+) -> str:
     out = [
         f"# Verification of “{paper.title}”",
         "",
@@ -38,6 +49,6 @@ def to_markdown(paper: Paper, findings: list[Finding], seconds: float | None = N
             out += ["", f"Finding: {f.finding}", "", f"Dimensions: {f.dimensions}"]
             if f.record.note:
                 out += ["", f"Note: {f.record.note}"]
-            if f.record.measured is not None:
-                out += ["", f.record.measured()]
+            if notes and f.record.id in notes:
+                out += ["", notes[f.record.id]()]
     return "\n".join(out) + "\n"

@@ -108,9 +108,10 @@ def check_step(eq_id: str, step: int | str, text: str, paper: Paper | None = Non
     names = allowed_names(target)
     lhs_text, sep, rhs_text = text.partition("=")
     if sep and isinstance(target, sp.Equality):
+        right = len(lhs_text) + 2  # the column where the right side starts
         pairs = [
             (safe_expr.parse(lhs_text, names, source="step", exact=True), target.lhs),
-            (safe_expr.parse(rhs_text, names, source="step", exact=True), target.rhs),
+            (safe_expr.parse(rhs_text, names, source="step", exact=True, column=right), target.rhs),
         ]
     elif sep:
         raise safe_expr.ExpressionError(
