@@ -143,9 +143,9 @@ def write_model(
     """
     from qcrystal.files import OutputError, check_file, write_text
 
-    out_dir = Path(out_dir)
-    if not str(out_dir).strip():
+    if not str(out_dir).strip():  # before Path(), which reads "" as the current folder
         raise OutputError("--out '': give a folder name")
+    out_dir = Path(out_dir)
     target = out_dir / f"{module_name(Path(path))}.py"
     if out_dir.is_dir():
         check_file(target, "--out", force)

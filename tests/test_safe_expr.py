@@ -91,8 +91,8 @@ def test_size_limits():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("r**sqrt(-1)", "not a finite real number"),
-        ("r**log(0)", "not a finite real number"),
+        ("r**sqrt(-1)", "not a finite real"),
+        ("r**log(0)", "not a finite real"),
         ("(((9**64)**64)**64)**64*r", "more than 60 digits"),
         ("gamma(100000000)*r", "unknown function 'gamma'"),
     ],

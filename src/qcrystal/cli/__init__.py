@@ -11,7 +11,7 @@ import threading
 import warnings
 
 from . import accuracy, book, check_step, codegen, derive, model, phase_diagram, state, verify
-from ._common import Formatter, fail
+from ._common import Formatter, Parser, fail
 
 __all__ = ["main"]
 
@@ -33,7 +33,7 @@ _EPILOG = """examples:
 def parser() -> argparse.ArgumentParser:
     from qcrystal import __version__
 
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="qcrystal",
         description="Re-derive and verify Yukalov, 'From optical lattices to quantum "
         "crystals'; compute, classify and teach its results.",

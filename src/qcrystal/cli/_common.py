@@ -8,16 +8,23 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["Formatter", "add_budget", "budgeted", "fail", "model_overrides", "say"]
+__all__ = ["Formatter", "Parser", "add_budget", "budgeted", "fail", "model_overrides", "say"]
 
 # The budget of a command that evaluates user text: wall-clock seconds and megabytes of
 # address space for the worker process that does the evaluation.
 BUDGET_SECONDS = 20.0
 BUDGET_MEGABYTES = 4096.0
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line (the usage is one --help away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 class Formatter(argparse.HelpFormatter):

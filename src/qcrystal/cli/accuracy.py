@@ -40,8 +40,9 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
                    help="lattice depths U/E_R in (0, 1e4] (default: 1 2 3 5 7 10 15 20 30 40 "
                    "50)")  # fmt: skip
     a.add_argument("--json", action="store_true", help="print JSON instead of the table")
-    a.add_argument("--csv", type=Path, metavar="PATH", help="also write the table as CSV")
-    a.add_argument("--plot", type=Path, metavar="PATH", help="also write the figure (.png/.svg)")
+    # Output paths stay text until checked: Path("") would be the current folder.
+    a.add_argument("--csv", metavar="PATH", help="also write the table as CSV")
+    a.add_argument("--plot", metavar="PATH", help="also write the figure (.png/.svg)")
     a.add_argument("--tolerance", type=float, default=0.1,
                    help="relative band around exact (default 0.1)")  # fmt: skip
     a.add_argument("--force", action="store_true", help="replace existing --csv/--plot files")
@@ -49,7 +50,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.plot and args.plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+    if args.plot is not None and Path(args.plot).suffix.lower() not in (".png", ".svg", ".pdf"):
         return fail(NAME, f"--plot needs .png, .svg or .pdf (got {args.plot})")
     if not 0 < args.tolerance < 1:
         return fail(NAME, f"--tolerance must be in (0, 1) (got {args.tolerance})")
@@ -68,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
     if not quiet:
         print("\r" + " " * 30 + "\r", end="", file=sys.stderr)
     with Outputs() as out:
-        if args.csv:
+        if args.csv is not None:
             out.write_text(args.csv, accuracy.to_csv(rows))
-        if args.plot:
+        if args.plot is not None:
             out.save_figure(accuracy.figure(rows), args.plot)
         out.commit()
     if args.json:

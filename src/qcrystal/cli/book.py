@@ -21,7 +21,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         epilog="example:\n  qcrystal book --out site/",
     )
     bk.add_argument(
-        "--out", type=Path, required=True, metavar="DIR",
+        "--out", required=True, metavar="DIR",
         help="output folder: new, empty, or a book written before (replaced)",
     )  # fmt: skip
 
@@ -29,7 +29,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from qcrystal.files import check_folder, publish_folder
 
-    check_folder(args.out, "--out")
+    out = check_folder(args.out, "--out")
     from qcrystal.codegen.registry import FUNCTIONS
     from qcrystal.derivations.paper import PAPER
     from qcrystal.teaching import book
@@ -37,6 +37,6 @@ def run(args: argparse.Namespace) -> int:
     def build(folder: Path) -> list[Path]:
         return book.build(folder, PAPER, functions=FUNCTIONS, progress=lambda m: say(f"  {m}"))
 
-    files = publish_folder(build, args.out)
-    print(f"wrote {len(files)} files; open {args.out / 'index.html'}")
+    files = publish_folder(build, out)
+    print(f"wrote {len(files)} files; open {out / 'index.html'}")
     return 0

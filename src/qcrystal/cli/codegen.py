@@ -41,7 +41,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "--model", type=Path, metavar="FILE",
         help="generate a module specialised to this model file (needs --out)",
     )  # fmt: skip
-    c.add_argument("--out", type=Path, metavar="DIR", help="where --model writes its module")
+    c.add_argument("--out", metavar="DIR", help="where --model writes its module")
     c.add_argument(
         "--selfcheck", action="store_true",
         help="with --model: print the check against the library (it always runs)",
@@ -52,9 +52,9 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if (args.model or args.out or args.selfcheck or args.json) and args.measure:
+    if (args.model or args.out is not None or args.selfcheck or args.json) and args.measure:
         return fail(NAME, "--measure is for the built-in modules, not --model")
-    if args.model or args.out or args.selfcheck or args.json:
+    if args.model or args.out is not None or args.selfcheck or args.json:
         return _model(args)
     if args.measure and args.check:
         return fail(NAME, "--measure and --check do not go together")
@@ -95,7 +95,7 @@ def _not_a_checkout() -> str:
 def _model(args: argparse.Namespace) -> int:
     if not args.model:
         return fail(NAME, "--out, --selfcheck and --json are for --model FILE")
-    if not args.out or args.check:
+    if args.out is None or args.check:
         return fail(NAME, "--model FILE needs --out DIR (and not --check)")
     from qcrystal.codegen import model_module
 

@@ -71,14 +71,21 @@ def _example(name: str | None) -> int:
     return 0
 
 
+def _quantities(path: Path, overrides: dict[str, object]):
+    from qcrystal import models
+
+    model = models.load(path, overrides)
+    return model, models.quantities(model)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.action == "example":
         return _example(args.name)
-    from qcrystal import models
 
     try:
-        m = models.load(args.file, model_overrides(args.set))
-        found = budgeted(args, models.quantities, m)
+        overrides = model_overrides(args.set)
+        # Reading the file parses user text too (a custom Φ): all of it inside the budget.
+        m, found = budgeted(args, _quantities, args.file, overrides)
     except ValueError as exc:  # ModelError, LatticeSumError, bad --set
         return fail(NAME, exc)
     if args.json:

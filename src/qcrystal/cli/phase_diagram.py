@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 NAME = "phase-diagram"
 HELP = "the four states over ω/E_K and T_D/E_K (or a model's U and T), as a figure, CSV, JSON"
 FORMATS = ("png", "svg", "csv", "json")
+# Peak memory per grid point, measured at --n 1000 (and a 40 MB start): the grid itself,
+# and what each output adds while it is made (a drawn mesh, the CSV text, JSON lists).
+_BYTES_PER_POINT = {"grid": 16, "png": 170, "svg": 170, "csv": 360, "json": 30}
+_BASE_MEGABYTES = 40
 
 
 def add_arguments(sub: argparse._SubParsersAction) -> None:
@@ -79,15 +83,16 @@ def _diagram(args: argparse.Namespace, show: Callable[[int, int], None]) -> Diag
     from qcrystal.states import diagram
 
     if args.model:
-        from qcrystal import models
-
-        base = models.load(args.model)
-        e_k = 1 / (2 * base.mass * base.spacing[0] ** 2)
-        U_range = tuple(args.Urange or (0.1 * base.depth[0], 10 * base.depth[0]))
         if args.chunks:
             raise ValueError("--chunks is for the ratio axes; a model grid runs in NumPy")
 
-        def compute() -> Diagram:  # the model's user text is evaluated in the worker
+        def compute() -> Diagram:  # the model's user text is read and evaluated in the worker
+            from qcrystal import models
+            from qcrystal.models.functions import kinetic_energy
+
+            base = models.load(args.model)
+            e_k = kinetic_energy(base.spacing[0], base.mass)
+            U_range = tuple(args.Urange or (0.1 * base.depth[0], 10 * base.depth[0]))
             T_range = tuple(args.Trange or _default_T_range(args.model, U_range[1], e_k))
             return diagram.model_diagram(
                 args.model, U_range, T_range, args.n, args.margin, log=not args.linear
@@ -109,6 +114,12 @@ def run(args: argparse.Namespace) -> int:
                     "comma-separated")  # fmt: skip
     from qcrystal.files import check_file
 
+    per_point = _BYTES_PER_POINT["grid"] + sum(_BYTES_PER_POINT[f] for f in set(formats))
+    needed = _BASE_MEGABYTES + args.n**2 * per_point / 2**20
+    if needed > args.memory:
+        return fail(NAME, f"--n {args.n}: {args.n**2:,} points with {', '.join(formats)} need "
+                    f"about {needed:,.0f} MB, above --memory {args.memory:g}; lower --n or "
+                    "leave csv/png/svg out of --formats")  # fmt: skip
     out = Path(args.out)
     targets = {f: check_file(out.with_name(f"{out.name}.{f}"), "--out", args.force)
                for f in FORMATS if f in formats}  # fmt: skip

@@ -45,13 +45,8 @@ def _scales(args: argparse.Namespace) -> tuple[float, float, float, float, int, 
             raise ValueError(f"with --model, {flag} comes from the model: use {hint}")
         if any(v is not None for v in (args.omega, args.E_K, args.T_D)):
             raise ValueError("give either --model (with --set) or --omega/--E_K/--T_D")
-        from qcrystal import models
-
-        m = models.load(args.model, model_overrides(args.set))
-        q = budgeted(args, models.quantities, m)
-        # T_D rests on D: an untrustworthy D makes the state's T_D untrustworthy too.
-        omega = q.vector("ω")[0]  # the first direction, as section 4 takes a = a₁
-        return omega, q.scalar("E_K"), q.scalar("T_D"), m.temperature, m.d, list(q.warnings)
+        # Reading the file parses user text too (a custom Φ): all of it inside the budget.
+        return budgeted(args, _from_model, args.model, model_overrides(args.set))
     if args.set:
         raise ValueError("--set needs --model")
     missing = [n for n in ("omega", "E_K", "T_D") if getattr(args, n) is None]
@@ -60,6 +55,16 @@ def _scales(args: argparse.Namespace) -> tuple[float, float, float, float, int, 
     T = 0.0 if args.T is None else args.T
     d = 3 if args.d is None else args.d
     return args.omega, args.E_K, args.T_D, T, d, []
+
+
+def _from_model(path: Path, overrides: dict[str, object]):
+    from qcrystal import models
+
+    m = models.load(path, overrides)
+    q = models.quantities(m)
+    # T_D rests on D: an untrustworthy D makes the state's T_D untrustworthy too.
+    omega = q.vector("ω")[0]  # the first direction, as section 4 takes a = a₁
+    return omega, q.scalar("E_K"), q.scalar("T_D"), m.temperature, m.d, list(q.warnings)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     )
     v.add_argument("--json", action="store_true", help="print JSON instead of the table")
     v.add_argument(
-        "--report", type=Path, metavar="PATH",
+        "--report", metavar="PATH",
         help="also write a report: LaTeX if PATH ends in .tex, else Markdown",
     )  # fmt: skip
     v.add_argument("--force", action="store_true", help="replace an existing report file")
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         if bad:
             return fail(NAME, f"unknown equation id(s) {', '.join(bad)}; valid ids: "
                         f"{', '.join(PAPER.ids())}")  # fmt: skip
-    if args.report:
+    if args.report is not None:
         from qcrystal.files import check_file
 
         check_file(args.report, "--report", args.force)  # before the work, not after
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         from qcrystal.files import write_text
 
-        if args.report.suffix == ".tex":
+        if Path(args.report).suffix == ".tex":
             from qcrystal.teaching import report_latex
 
             summary = verification.summary_line(findings, seconds)

@@ -42,8 +42,10 @@ def recoil_energy(k0: ArrayLike, mass: float) -> NDArray[np.float64]:
 
 
 def kinetic_energy(spacing: float, mass: float) -> float:
-    """E_K = 1/(2ma²) of (50) [energy], a the nearest-neighbour distance."""
-    return float(1 / (2 * mass * spacing**2))
+    """E_K = 1/(2ma²) of (50) [energy], a the nearest-neighbour distance (inf or 0 beyond
+    float64, for the caller to refuse)."""
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        return float(1 / (2 * mass * np.float64(spacing) ** 2))
 
 
 def interaction_frequency_squared(

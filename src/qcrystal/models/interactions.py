@@ -105,7 +105,7 @@ def _dipolar(p: dict) -> Interaction:
         or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in direction)
     ):
         raise ValueError(f"dipolar 'direction' must be a list of 3 numbers (got {direction!r})")
-    norm = sum(float(v) ** 2 for v in direction) ** 0.5
+    norm = math.hypot(*(float(v) for v in direction))  # no overflow for 1e308 components
     if not math.isfinite(norm):
         raise ValueError(f"dipolar 'direction' must be finite (got {direction!r})")
     if norm == 0:
@@ -256,5 +256,10 @@ _NUMPY: list[object] = [
 
 
 def to_numpy(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> Callable[..., np.ndarray]:
-    """``expr`` as a vectorized NumPy function of ``symbols`` (every parser function works)."""
+    """``expr`` as a vectorized NumPy function of ``symbols`` (every parser function works).
+
+    coth is printed as 1/tanh: SymPy's own NumPy form, (e^(2x) + 1)/(e^(2x) − 1), is
+    inf/inf = NaN from x ≈ 355 on, so equal forms of Φ would not be treated alike.
+    """
+    expr = sp.sympify(expr).replace(sp.coth, lambda arg: 1 / sp.tanh(arg))
     return sp.lambdify(list(symbols), expr, _NUMPY)

@@ -30,6 +30,7 @@ __all__ = ["KINDS", "Lattice", "LatticeSumError", "SumResult", "decay_power", "l
 
 KINDS = {"chain": 1, "square": 2, "cubic": 3}
 _MAX_POINTS = 4_000_000  # points summed in all before giving up
+_CANCELLED = 1e-12  # a sum below this share of Σ|terms| is the rounding of terms that cancel
 
 
 class LatticeSumError(ValueError):
@@ -83,16 +84,47 @@ class SumResult:
     note: str = ""
 
 
-def decay_power(f: Callable[..., np.ndarray], d: int, radius: float) -> float:
+def decay_power(
+    f: Callable[..., np.ndarray],
+    d: int,
+    radius: float,
+    precise: Callable[..., object] | None = None,
+) -> float:
     """p in |f| ~ r^(−p) at large r, from the envelope max |f| over directions at r and 2r.
 
-    Returns inf when f falls faster than r^(−60) (exponential or Gaussian tails).
+    Returns inf when f falls faster than r^(−60) (exponential or Gaussian tails). Before
+    that, the envelope is looked at out to 10⁴ r: a summand that is not finite there, or
+    larger there than at r (exp(r − 1000) hides below r = 1000), does not fall off at all,
+    and :class:`LatticeSumError` says so. ``precise`` (the same function for mpmath
+    numbers) settles points where float64 overflows on the way (cosh/sinh of a large r).
     """
     dirs = _directions(d)
-    with np.errstate(all="ignore"):
-        near = np.max(np.abs(f(*(dirs * radius).T)))
-        far = np.max(np.abs(f(*(dirs * 2 * radius).T)))
-    if near == 0 or far == 0 or not np.isfinite(near) or not np.isfinite(far):
+
+    def envelope(at: float) -> float:
+        with np.errstate(all="ignore"):
+            value = float(np.max(np.abs(np.asarray(f(*(dirs * at).T), dtype=float))))
+        if math.isfinite(value) or precise is None:
+            return value
+        import mpmath
+
+        with mpmath.workdps(30):
+            worst = max(abs(mpmath.mpmathify(precise(*(mpmath.mpf(float(c)) for c in v))))
+                        for v in dirs * at)  # fmt: skip
+        return float(worst) if mpmath.isfinite(worst) else math.inf
+
+    near, far = envelope(radius), envelope(2 * radius)
+    for at in (radius * 10.0**k for k in range(0, 5)):
+        value = envelope(at)
+        if not math.isfinite(value):
+            raise LatticeSumError(
+                f"the summand is not finite at r = {at:.3g}: it does not fall off"
+            )
+        if at > radius and value > near:
+            raise LatticeSumError(
+                f"the summand grows at large r (|f| = {value:.3g} at r = {at:.3g} against "
+                f"{near:.3g} at r = {radius:.3g}): the sum diverges"
+            )
+    if near == 0 or far == 0:
         return math.inf
     p = math.log2(near / far)
     return math.inf if p > 60 else p
@@ -118,6 +150,7 @@ def lattice_sum(
     lattice: Lattice,
     *,
     power: float | None = None,
+    precise: Callable[..., object] | None = None,
     angular_mean_zero: bool = False,
     rtol: float = 1e-8,
     accept: float | None = None,
@@ -133,7 +166,10 @@ def lattice_sum(
     """
     d = lattice.d
     if power is None:
-        power = decay_power(f, d, 200.0 * max(lattice.spacings))
+        try:
+            power = decay_power(f, d, 200.0 * max(lattice.spacings), precise)
+        except LatticeSumError as exc:
+            raise LatticeSumError(f"{what}: {exc}") from None
     if power <= d + 1e-9:
         if angular_mean_zero and abs(power - d) < 1e-6:
             convergence = "conditional"
@@ -146,6 +182,7 @@ def lattice_sum(
         convergence = "absolute"
     partial: list[float] = []  # S_n, the sum over shells 1..n
     total, prev_abs, points, n = 0.0, None, 0, 0
+    magnitude = 0.0  # Σ|f| over the sites summed: what float64 rounding is relative to
     while True:
         n += 1
         pos = lattice.shell(n)
@@ -155,19 +192,28 @@ def lattice_sum(
         if not np.all(np.isfinite(vals)):
             raise LatticeSumError(f"{what}: the summand is not finite at a lattice site")
         shell_abs = float(np.sum(np.abs(vals)))
+        magnitude += shell_abs
         total += float(np.sum(vals))
         partial.append(total)
         value, tail = _estimate(partial, shell_abs, prev_abs, power, d, convergence)
         prev_abs = shell_abs
+        # A sum whose terms cancel (by symmetry: dipoles along a body diagonal) is zero to the
+        # rounding of its terms; no relative accuracy can be asked of it, and it is 0.
+        conditional = ""
+        if convergence == "conditional":
+            conditional = (
+                f"{what} converges only conditionally (r^-{power:g} tail in d = {d} that "
+                "averages to zero): this is the cubic-shell value; another summation order "
+                "gives another value"
+            )
+        vanishes = abs(value) <= _CANCELLED * magnitude and tail <= _CANCELLED * magnitude
+        if vanishes and n >= 8:
+            zero = f"{what} cancels to zero (to 1e-12 of Σ|terms|)"
+            return SumResult(
+                0.0, tail, n, convergence, "; ".join(filter(None, (conditional, zero)))
+            )
         if tail <= rtol * abs(value) or (value == 0 and tail == 0):
-            note = ""
-            if convergence == "conditional":
-                note = (
-                    f"{what} converges only conditionally (r^-{power:g} tail in d = {d} that "
-                    "averages to zero): this is the cubic-shell value; another summation "
-                    "order gives another value"
-                )
-            return SumResult(value, tail, n, convergence, note)
+            return SumResult(value, tail, n, convergence, conditional)
         if points > _MAX_POINTS:
             if accept is not None and tail <= accept * abs(value):
                 # A slow but absolutely convergent tail (∂²Φ ~ r^-5 in 3D): the value is good

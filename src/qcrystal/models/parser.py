@@ -166,7 +166,7 @@ class _Translator:
         if isinstance(node.op, ast.Mult):
             return self.checked(node, left * right)
         if isinstance(node.op, ast.Div):
-            if right == 0:
+            if right.is_zero:
                 raise self.fail(node, "division by zero in '{token}'")
             return self.checked(node, left / right)
         if isinstance(node.op, ast.Pow):
@@ -203,5 +203,10 @@ class _Translator:
         if len(node.args) != 1:
             raise self.fail(node, f"{name} takes one argument")
         arg = self.visit(node.args[0])
-        # Unevaluated: gamma(10**8) must not be computed as an eight-digit factorial here.
+        if arg.is_number:
+            # A constant argument is evaluated, so that log(0), sqrt(-1) or 1/sin(pi) are
+            # seen for what they are (zoo, I, a division by 0) and refused, not carried as
+            # opaque terms that a simplification would cancel. None of these functions
+            # does costly work on a number (SymPy leaves exp(10**30) as it is).
+            return self.checked(node, FUNCTIONS[name](arg))
         return self.checked(node, FUNCTIONS[name](arg, evaluate=False))

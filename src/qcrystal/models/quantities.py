@@ -91,11 +91,13 @@ class Quantities:
 
 def _sum(model: Model, expr: sp.Expr, what: str, power: float | None) -> SumResult:
     f = interactions.to_numpy(expr, interactions.X)
+    precise = sp.lambdify(interactions.X, expr, "mpmath") if power is None else None
     try:
         return lattice_sum(
             f,
             Lattice(model.spacing),
             power=power,
+            precise=precise,
             angular_mean_zero=model.interaction.angular_mean_zero,
             accept=_SUM_ACCEPT,
             what=what,

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import interactions, parser
+from .functions import kinetic_energy, recoil_energy, wave_number
 from .lattice_sums import KINDS as LATTICE_KINDS
 
 __all__ = ["OMEGA_MODES", "Model", "ModelError", "load", "loads"]
@@ -209,11 +210,20 @@ def _check(data: dict, source: str, text: str) -> Model:
         all(u >= 0 for u in depth),
         f"{source}: [lattice] {given[0]} must be >= 0 (got {list(depth)})",
     )
-    if given[0] == "recoil_depth":  # U_α = s_α E_R,α with E_R,α = k₀_α²/2m, k₀_α = 2π/λ_α
-        depth = tuple(
-            s * (2 * math.pi / lam) ** 2 / (2 * m["mass"])
-            for s, lam in zip(depth, wavelength, strict=True)
+    # E_R = k₀²/2m and E_K = 1/(2ma²) must be ordinary float64 numbers: a wavelength of
+    # 1e300 is refused here, naming it, not later as "E_R must be > 0".
+    recoil = recoil_energy(wave_number(wavelength), m["mass"])
+    kinetic = [kinetic_energy(lam / 2, m["mass"]) for lam in wavelength]
+    for what, numbers in (("E_R = k₀²/2m", list(recoil)), ("E_K = 1/(2ma²)", kinetic)):
+        _require(
+            all(1e-250 < v < 1e250 for v in numbers),
+            f"{source}: [lattice] wavelength {list(wavelength)} with [model] mass {m['mass']!r} "
+            f"gives {what} = {', '.join(f'{float(v):.3g}' for v in numbers)}, outside float64's "
+            "comfortable range: choose units "
+            "in which these numbers are moderate",
         )
+    if given[0] == "recoil_depth":  # U_α = s_α E_R,α
+        depth = tuple(float(s * e) for s, e in zip(depth, recoil, strict=True))
     _require(
         lat["temperature"] >= 0,
         f"{source}: [lattice] temperature must be >= 0 (got {lat['temperature']!r})",

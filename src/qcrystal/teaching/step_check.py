@@ -20,7 +20,7 @@ import mpmath
 import sympy as sp
 
 from qcrystal.models import parser as safe_expr
-from qcrystal.symbolic import Derivation, OutOfTimeError, Paper, Verdict, compare, within
+from qcrystal.symbolic import Derivation, OutOfTimeError, Paper, Verdict, compare, tidy, within
 
 __all__ = ["StepCheck", "check_step", "derivation"]
 
@@ -165,50 +165,64 @@ def _same_equation(residual: sp.Expr, target: sp.Equality) -> str | None:
 
 
 def _compare_sides(pairs: list[tuple[sp.Expr, sp.Expr]], expected: str) -> StepCheck:
-    """Each (student, derived) pair compared: the first that differs decides."""
+    """Each (student, derived) pair compared: the first that differs decides.
+
+    The numbers decide first: a wide probe at high precision (:func:`_wide_probe`), whose
+    every difference is confirmed at more than twice the digits, so rounding never passes
+    for a mistake. Where the numbers agree, SymPy may still prove the difference nonzero
+    (a perturbation below what the probe resolves): that is not equivalent either.
+    """
     for student, derived in pairs:
-        # Numbers first: a wide, exact probe settles most wrong answers in milliseconds,
-        # and an expression whose expansion would take minutes never reaches SymPy.
         miss = _wide_probe(student, derived)
         size = _expansion_size(student)
-        if miss is None and size > _MAX_EXPANSION:
+        if miss is not None:
+            return _not_equivalent(student, derived, miss, size, expected)
+        if size > _MAX_EXPANSION:  # SymPy's expansion runs in C: no alarm could stop it
             return StepCheck(UNDECIDED, "your expression is too large to simplify safely "
                              f"(it expands to ~{size:.0e} terms)", {}, expected)  # fmt: skip
-        out = None
-        if size <= _MAX_EXPANSION:  # SymPy's expansion runs in C: no alarm can stop it
-            try:
-                out = within(_DIAGNOSIS_SECONDS if miss else _SECONDS, compare, student, derived)
-            except OutOfTimeError:
-                out = None
-        if out is not None and out.verdict is Verdict.DISCREPANCY:
-            point = out.example or {}
-            how = "; ".join(out.diagnosis) if out.diagnosis else out.finding
-            how = how.replace("printed", "yours")
-            where = ""
-            if point:
-                where = (
-                    f" At {point.get('point')}: yours = {point.get('printed')}, "
-                    f"the derivation's = {point.get('derived')}."
-                )
-            return StepCheck(NOT_EQUIVALENT, f"{how}.{where}", point, expected)
-        if miss is not None:
-            # The verdict's probe box is narrow and 30 digits; a student's answer must also
-            # agree far outside it, exactly, and be defined wherever the derivation is.
-            where, mine, theirs = miss
+        try:
+            difference = within(_SECONDS, tidy, student - derived, _SECONDS)
+        except OutOfTimeError:
+            difference = None
+        if difference is not None and difference != 0 and difference.is_zero is False:
             return StepCheck(
                 NOT_EQUIVALENT,
-                f"differs from the derived step. At {where}: yours = {mine}, "
-                f"the derivation's = {theirs}.",
-                {"point": where, "printed": mine, "derived": theirs},
+                f"differs from the derived step by {sp.sstr(difference)}, which SymPy proves "
+                f"nonzero (too small for {_DIGITS} digits to show at the points tried)",
+                {},
                 expected,
             )
-        if out is None:
-            return StepCheck(
-                UNDECIDED, f"the comparison took longer than {_SECONDS} s", {}, expected
-            )
-        if out.verdict is not Verdict.CONFIRMED:
-            return StepCheck(UNDECIDED, out.finding, {}, expected)
+        if difference != 0:
+            note = "SymPy could not close the difference" if difference is not None else (
+                f"SymPy ran past {_SECONDS} s")  # fmt: skip
+            how = f"equal at {_POINTS} points to {_DIGITS - 5} digits ({note})"
+            return StepCheck(EQUIVALENT, how, {}, expected)
     return StepCheck(EQUIVALENT, "equal to the derived step", {}, expected)
+
+
+def _not_equivalent(
+    student: sp.Expr, derived: sp.Expr, miss: tuple[str, str, str], size: float, expected: str
+) -> StepCheck:
+    """The answer for a difference the probe found: named by the verdict's diagnosis where
+    it has one (a wrong power, a constant factor …), always with the point and values."""
+    where, mine, theirs = miss
+    point = {"point": where, "printed": mine, "derived": theirs}
+    how = "differs from the derived step"
+    if size <= _MAX_EXPANSION:
+        try:
+            out = within(_DIAGNOSIS_SECONDS, compare, student, derived)
+        except OutOfTimeError:
+            out = None
+        if out is not None and out.verdict is Verdict.DISCREPANCY and out.diagnosis:
+            how = "; ".join(out.diagnosis).replace("printed", "yours")
+            if out.example:  # the diagnosis's own point, where the values differ visibly
+                ex = out.example
+                point = {"point": ex["point"], "printed": ex["printed"], "derived": ex["derived"]}
+    detail = (
+        f"{how}. At {point['point']}: yours = {point['printed']}, "
+        f"the derivation's = {point['derived']}."
+    )
+    return StepCheck(NOT_EQUIVALENT, detail, point, expected)
 
 
 _SECONDS = 20
@@ -232,43 +246,84 @@ def _expansion_size(expr: sp.Basic) -> float:
     return min(size, 1e12)
 
 
-def _wide_probe(student: sp.Expr, derived: sp.Expr, points: int = 24):
-    """A point where the two differ, over a wide range of every symbol, at 50 digits.
+_POINTS = 24  # points of the wide probe
+_DIGITS = 60  # its working precision; a relative difference above 1e-55 is a candidate
+_CONFIRM = 140  # a candidate is recomputed at this precision: rounding shrinks, a mistake stays
+
+
+def _wide_probe(student: sp.Expr, derived: sp.Expr) -> tuple[str, str, str] | None:
+    """A point where the two differ, over a wide range of every symbol; None if none.
 
     Positive symbols are drawn log-uniformly in [1e-3, 1e3], others uniformly in [−30, 30]
-    (a fixed seed: the same points every run). Points where the derivation itself is not a
-    finite real number are skipped; where it is and the student's expression is not, or the
-    two differ beyond 1e-40 relative, that point is returned.
+    (a fixed seed: the same points every run; exact rationals, so every digit counts).
+    Points where the derivation itself is not a finite real number are skipped; where it
+    is and the student's expression is not, that point is returned. A relative difference
+    above 10^−(_DIGITS − 5) is recomputed at _CONFIRM digits and returned only if it stays:
+    cancellation at working precision never reads as a mistake, and no perturbation the
+    working precision resolves is taken for equality.
     """
     symbols = sorted((student.free_symbols | derived.free_symbols), key=str)
     f_mine = sp.lambdify(symbols, student, "mpmath")
     f_theirs = sp.lambdify(symbols, derived, "mpmath")
     rng = random.Random("qcrystal step check")
-    with mpmath.workdps(50):
-        for _ in range(points):
-            values = []
-            for sym in symbols:
-                if sym.is_positive:
-                    values.append(mpmath.mpf(10) ** rng.uniform(-3, 3))
-                else:
-                    values.append(mpmath.mpf(rng.uniform(-30, 30)))
-            try:
-                theirs = f_theirs(*values)
-            except (ZeroDivisionError, ValueError, OverflowError):
-                continue
-            if not _finite_real(theirs):
-                continue
-            try:
-                mine = f_mine(*values)
-            except (ZeroDivisionError, ValueError, OverflowError):
-                mine = mpmath.nan
-            scale = max(abs(theirs), mpmath.mpf(10) ** -30)
-            if not _finite_real(mine) or abs(mine - theirs) > mpmath.mpf(10) ** -40 * scale:
-                where = ", ".join(
-                    f"{s}={mpmath.nstr(v, 6)}" for s, v in zip(symbols, values, strict=True)
-                )
-                return where, mpmath.nstr(mine, 12), mpmath.nstr(theirs, 12)
+    for _ in range(_POINTS):
+        point = []
+        for sym in symbols:
+            if sym.is_positive:
+                point.append(sp.Rational(round(10 ** rng.uniform(-3, 3) * 10**9), 10**9))
+            else:
+                point.append(sp.Rational(round(rng.uniform(-30, 30) * 10**9), 10**9))
+        found = _differ(f_mine, f_theirs, point, _DIGITS, 5)
+        if found is None or found is _SKIP:
+            continue
+        confirmed = _differ(f_mine, f_theirs, point, _CONFIRM, _CONFIRM - _DIGITS + 5)
+        if confirmed is None or confirmed is _SKIP:
+            continue  # rounding at working precision, not a difference
+        mine, theirs = confirmed
+        where = ", ".join(f"{s}={mpmath.nstr(mpmath.mpf(v.p) / v.q, 6)}"
+                          for s, v in zip(symbols, point, strict=True))  # fmt: skip
+        return where, *_shown(mine, theirs)
     return None
+
+
+_SKIP = object()  # the derivation is not a finite real number at this point
+
+
+def _differ(f_mine, f_theirs, point, digits: int, guard: int):
+    """(mine, theirs) at ``digits`` if they differ beyond 10^−(digits − guard) relative;
+    _SKIP where the derivation is undefined; None where they agree."""
+    with mpmath.workdps(digits):
+        values = [mpmath.mpf(v.p) / v.q for v in point]
+        try:
+            theirs = f_theirs(*values)
+        except (ZeroDivisionError, ValueError, OverflowError):
+            return _SKIP
+        if not _finite_real(theirs):
+            return _SKIP
+        try:
+            mine = f_mine(*values)
+        except (ZeroDivisionError, ValueError, OverflowError):
+            mine = mpmath.nan
+        if not _finite_real(mine):
+            return mine, theirs
+        scale = max(abs(theirs), mpmath.mpf(10) ** -30)
+        if abs(mine - theirs) > mpmath.mpf(10) ** (guard - digits) * scale:
+            return mine, theirs
+    return None
+
+
+def _shown(mine, theirs) -> tuple[str, str]:
+    """The two values with enough digits that they visibly differ (12 at least); past 12,
+    the relative difference is said too."""
+    with mpmath.workdps(_CONFIRM):
+        for n in (12, 20, 30, 45, 60, 100, 130):
+            a, b = mpmath.nstr(mine, n), mpmath.nstr(theirs, n)
+            if a != b:
+                break
+        if n > 12 and _finite_real(mine):
+            rel = abs(mine - theirs) / abs(theirs)
+            b += f" (a relative difference of {mpmath.nstr(rel, 2)})"
+    return a, b
 
 
 def _finite_real(value) -> bool:
