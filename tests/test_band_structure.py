@@ -204,3 +204,86 @@ def test_exact_J_is_marked_unresolved_where_float64_bands_cannot_carry_it():
     assert "unresolved" in text and "from s = 500 on" in text
     # The J columns judge only the resolved depths (they used to say "never" from noise).
     assert accuracy.within(rows, "J asymptotic/exact") == 100.0
+
+
+# The lowest band by Newton's method on det(H − E) (what exact_hopping uses) against two
+# independent references: scipy's Mathieu characteristic values at the band edges (a
+# continued fraction) and LAPACK's MRRR eigenvalues of the same matrix inside the zone.
+NEWTON_DEPTHS = np.array([0.0, 1e-9, 1e-4, 0.03, 0.7, 3.0, 17.0, 80.0, 400.0, 2500.0, 1e4])
+
+
+def test_newton_lowest_band_edges_are_mathieu_values():
+    edges = band_structure._lowest_band(NEWTON_DEPTHS, np.array([0.0, 1.0]))
+    qm = NEWTON_DEPTHS / 4
+    expected = np.stack([mathieu_a(0, qm), mathieu_b(1, qm)], axis=1) + NEWTON_DEPTHS[:, None] / 2
+    # scipy's values carry ~1e-14 relative error at s = 1e4 (measured against 50-digit
+    # eigenvalues); 1e-13 relative is ~450 ulp, well above both methods' rounding.
+    np.testing.assert_allclose(edges, expected, rtol=1e-13, atol=1e-15)
+
+
+def test_newton_lowest_band_matches_lapack_inside_the_zone():
+    q = np.linspace(0.0, 1.0, 17)
+    newton = band_structure._lowest_band(NEWTON_DEPTHS, q)
+    lapack = np.array([band_structure._eigenvalues(float(s), q, 1)[:, 0] for s in NEWTON_DEPTHS])
+    # both are backward stable: a few ulp of the band energy (≤ ~s/2 + 1)
+    scale = NEWTON_DEPTHS[:, None] / 2 + 1
+    assert np.max(np.abs(newton - lapack) / scale) < 2e-15
+
+
+def test_newton_falls_back_to_lapack_when_a_block_does_not_settle(monkeypatch):
+    q = band_structure.zone()
+    depths = np.array([2.0, 30.0])
+    expected = band_structure.exact_hopping(depths)
+    monkeypatch.setattr(band_structure, "_NEWTON_STEPS", 1)  # nothing settles in one step
+    calls = []
+    original = band_structure._eigenvalues
+    monkeypatch.setattr(
+        band_structure, "_eigenvalues", lambda *a: calls.append(a[0]) or original(*a)
+    )
+    np.testing.assert_allclose(band_structure.exact_hopping(depths), expected, atol=1e-15)
+    assert calls == [2.0, 30.0]
+    assert q.size == 128
+
+
+def test_newton_restarts_from_zero_when_the_start_is_not_below_the_band(monkeypatch):
+    depths = np.array([5.0, 60.0])
+    expected = band_structure._lowest_band(depths, np.array([0.0, 0.5, 1.0]))
+    # a start above the band: the pivots there are not all positive, so the block restarts
+    monkeypatch.setattr(band_structure.special, "mathieu_a", lambda n, q: 4.0 * q + 50.0)
+    again = band_structure._lowest_band(depths, np.array([0.0, 0.5, 1.0]))
+    np.testing.assert_allclose(again, expected, rtol=1e-15)
+
+
+def test_lapack_solves_run_on_one_blas_thread(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    seen = []
+    original = band_structure.linalg.eigvalsh_tridiagonal
+
+    def spy(*args, **kwargs):
+        seen.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(band_structure.linalg, "eigvalsh_tridiagonal", spy)
+    band_structure.band_energies(10.0, [0.0, 0.5])
+    assert seen and set(seen) == {1}
+
+
+def test_band_energies_use_the_zone_symmetries():
+    # E(q) = E(−q) = E(q + 2): the same numbers however q is written (dyadic q, so that
+    # folding them into [0, 1] is exact)
+    q = np.array([0.25, -0.25, 1.75, -2.25, 4.25])
+    e = band_structure.band_energies(7.0, q, bands=2)
+    np.testing.assert_array_equal(e, np.broadcast_to(e[0], e.shape))
+
+
+def test_wannier_overlap_by_fft_matches_the_direct_series():
+    # the FFT evaluation of the series against the direct sum of wannier_function, on the
+    # same grid of the whole ring: one series, two ways of summing it
+    for s, band in ((3.0, 0), (40.0, 0), (12.0, 1)):
+        per_site = 64
+        ring = band_structure._wannier_on_ring(s, band, 128, per_site)
+        x = np.arange(ring.size) * (np.pi / per_site)
+        picks = np.arange(0, ring.size, 97)
+        direct = band_structure.wannier_function(s, x[picks], band)
+        np.testing.assert_allclose(ring[picks], direct, atol=1e-14)
