@@ -18,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import keyword
 import math
+import sys
 import tempfile
 import textwrap
 from pathlib import Path
@@ -110,7 +112,7 @@ def _safe_text(text: str) -> str:
 def render_model(path: str | Path) -> str:
     """The generated module's text for the model file at ``path``."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    text = models.read_text(path)  # a regular file of at most 1 MB, as `model show` reads
     model = models.loads(text, str(path))
     context = _context(model, text)
     template_text = (TEMPLATE_DIR / TEMPLATE).read_text(encoding="utf-8")
@@ -126,9 +128,21 @@ def render_model(path: str | Path) -> str:
 
 
 def module_name(path: Path) -> str:
-    """The module's file stem: the model file's, reduced to a Python identifier."""
-    stem = "".join(c if c.isalnum() else "_" for c in Path(path).stem)
-    return stem if stem[:1].isalpha() else f"model_{stem}"
+    """The module's file stem: the model file's, reduced to an ASCII Python identifier.
+
+    A stem that is a keyword (``class``) or the name of a module the generated code or a
+    user's script imports (``numpy``, ``qcrystal``, the standard library's) gets the
+    prefix ``model_``, so the module can be imported and shadows nothing beside it.
+    """
+    stem = "".join(c if c.isascii() and c.isalnum() else "_" for c in Path(path).stem)
+    if not stem[:1].isalpha() or keyword.iskeyword(stem) or stem in _TAKEN_NAMES:
+        return f"model_{stem}"
+    return stem
+
+
+_TAKEN_NAMES = frozenset(sys.stdlib_module_names) | {
+    "numpy", "qcrystal", "sympy", "mpmath", "scipy", "jinja2", "matplotlib", "dask",
+}  # fmt: skip
 
 
 def write_model(
@@ -163,7 +177,7 @@ def write_model(
             f"{', '.join(failed)}; not written"
         )
     out_dir.mkdir(exist_ok=True)
-    write_text(target, source)
+    write_text(target, source, force=force)
     return target, rows
 
 
@@ -180,7 +194,7 @@ def selfcheck(model_path: str | Path, module_path: str | Path) -> list[tuple[str
     """(quantity, worst relative error, tolerance) of the generated module against
     :func:`qcrystal.models.quantities` at 0.5, 1 and 2 times the model's depth."""
     mod = _load(module_path)
-    text = Path(model_path).read_text(encoding="utf-8")
+    text = models.read_text(model_path)
     base = models.loads(text, str(model_path))
     worst: dict[str, float] = {}
     for factor in (0.5, 1.0, 2.0):

@@ -202,7 +202,8 @@ def _format(source: str, filename: str) -> str:
         )
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "ruff", "format", *RUFF, "--stdin-filename", filename, "-"],
+            # one argument, so a file name that starts with "-" stays a file name
+            [sys.executable, "-m", "ruff", "format", *RUFF, f"--stdin-filename={filename}", "-"],
             input=source,
             capture_output=True,
             text=True,

@@ -336,3 +336,126 @@ def test_no_command_prints_a_traceback(qc, tmp_path):
         out = qc(*args)
         assert out.returncode == 2, args
         assert "Traceback" not in out.stderr, args
+
+
+def _model_text(**replace: str) -> str:
+    text = RYDBERG.read_text()
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def test_codegen_reads_a_model_file_as_model_show_does(tmp_path, qc):
+    big = tmp_path / "big.toml"
+    big.write_text(RYDBERG.read_text() + "#" * 1_100_000 + "\n")
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    for path, needle in ((big, "a model file has at most"), (fifo, "not a regular file")):
+        t0 = time.perf_counter()
+        _one_line_failure(qc("codegen", "--model", path, "--out", tmp_path / "gen"), needle)
+        assert time.perf_counter() - t0 < 2.0
+    assert not (tmp_path / "gen").exists()
+
+
+@pytest.mark.parametrize(
+    ("stem", "module"),
+    [("numpy", "model_numpy"), ("class", "model_class"), ("-x", "model__x"),
+     ("qcrystal", "model_qcrystal"), ("ünï", "model__n_"), ("lattice", "lattice")],
+)  # fmt: skip
+def test_a_generated_module_is_importable_and_shadows_nothing(stem, module):
+    import keyword
+
+    from qcrystal.codegen import model_module
+
+    name = model_module.module_name(Path(f"{stem}.toml"))
+    assert name == module
+    assert name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
+    assert name not in sys.stdlib_module_names and name not in ("numpy", "qcrystal")
+
+
+def test_codegen_takes_a_model_file_whose_name_starts_with_a_dash(tmp_path, qc, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-x.toml").write_text(CONTACT.read_text())
+    out = qc("codegen", "--model", "./-x.toml", "--out", "gen")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "gen" / "model__x.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("setting", "needles"),
+    [
+        ("U=-1", ["--set lattice.depth", "must be >= 0"]),
+        ("U=" + "9" * 400, ["--set lattice.depth", "400 digits", "beyond float64"]),
+        ("m=" + "9" * 5000, ["--set model.mass", "digit"]),
+        ("T=-2", ["--set lattice.temperature", "must be >= 0"]),
+    ],
+)
+def test_a_bad_set_is_blamed_on_the_set(setting, needles, qc):
+    out = qc("model", "show", str(RYDBERG), "--set", setting)
+    _one_line_failure(out, *needles)
+    assert "rydberg.toml" not in out.stderr
+
+
+def test_numbers_beyond_float64_in_a_file_are_named(tmp_path, qc):
+    for digits, needle in ((400, "beyond float64"), (5000, "digits")):
+        bad = tmp_path / f"big{digits}.toml"
+        bad.write_text(_model_text(**{"mass = 1.0": "mass = " + "9" * digits}))
+        _one_line_failure(qc("model", "show", bad), str(bad), needle)
+
+
+def test_a_model_name_cannot_carry_terminal_escapes(tmp_path, qc):
+    bad = tmp_path / "esc.toml"
+    text = RYDBERG.read_text()
+    bad.write_text(text.replace("[model]\n", '[model]\nname = "evil\\u001b[31m"\n', 1))
+    out = qc("model", "show", bad)
+    _one_line_failure(out, "must be printable")
+    assert "\x1b" not in out.stderr  # shown escaped, not obeyed
+
+
+def test_a_state_needs_a_lattice(qc):
+    for depth in ("0", "-0.0"):
+        _one_line_failure(qc("state", "--model", RYDBERG, "--set", f"U={depth}"), "U > 0")
+
+
+def test_state_json_is_strict_json(qc):
+    import json
+
+    out = qc("state", "--omega", "100", "--E_K", "1", "--T_D", "1e5", "--d", "1", "--json")
+    assert out.returncode == 0
+    data = json.loads(out.stdout, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    assert data["lindemann_ratio"] is None  # inf (d = 1) is null in JSON
+
+
+@pytest.mark.parametrize(
+    ("flags", "needle"),
+    [
+        (["--xrange", "0", "1"], "--xrange must be > 0 on a log axis"),
+        (["--yrange", "5", "1"], "--yrange must be two finite numbers LO < HI"),
+        (["--out", ""], "give a file-name prefix"),
+        (["--out", "results/"], "give a file-name prefix"),
+        (["--out", ".."], "give a file-name prefix"),
+        (["--n", "1"], "--n must be at least 2"),
+    ],
+)
+def test_phase_diagram_flags_are_named(flags, needle, qc, tmp_path):
+    args = ["phase-diagram", "--out", str(tmp_path / "pd"), *flags]
+    _one_line_failure(qc(*args), needle)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_python_api_errors_name_the_argument():
+    import dask.array as da
+    import numpy as np
+
+    import qcrystal
+
+    with pytest.raises(ValueError, match="U is a ragged list"):
+        qcrystal.lattice_frequency([[1.0, 2.0], [3.0]], 1.0)
+    for bad in (-np.inf, np.inf, np.nan):
+        with pytest.raises(ValueError, match=r"d must be 1, 2 or 3 \(got (-?inf|nan)\)"):
+            qcrystal.lindemann_threshold(bad)
+    # a mass with its own leading axis: NumPy and dask agree (dask refused it before)
+    args = (np.ones((4, 3)), 1.0, 1.0, 1.0, np.full((5, 1), 2.0))
+    lazy = qcrystal.gaussian_hopping(da.from_array(args[0]), *args[1:])
+    np.testing.assert_array_equal(lazy.compute(), qcrystal.gaussian_hopping(*args))

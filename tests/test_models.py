@@ -214,10 +214,10 @@ def test_hard_core_smearing_divergence_is_reported():
 _CONTACT = _model("cubic", 'kind = "contact"\ng = 1')
 BAD_MODELS = [
     ("[model]\nmass = 1\n", "missing section [lattice]"),
-    (_CONTACT.replace("mass = 1.0", "mass = -1.0"), "mass must be > 0"),
+    (_CONTACT.replace("mass = 1.0", "mass = -1.0"), "[model] mass (line 3) must be > 0"),
     (_CONTACT.replace("mass = 1.0", 'mass = "heavy"'), "mass"),
     (_CONTACT.replace("mass = 1.0\n", ""), "missing mass"),
-    (_CONTACT.replace("wavelength = 2.0", "wavelength = 0"), "wavelength must be > 0"),
+    (_CONTACT.replace("wavelength = 2.0", "wavelength = 0"), "wavelength (line 7) must be > 0"),
     (_model("hexagonal", 'kind = "contact"\ng = 1'), "not one of chain, square, cubic"),
     (_model("cubic", 'kind = "contact"\ng = 1', extra="colour = 3"), "unknown key"),
     (_model("cubic", 'kind = "contact"\ng = 1') + "\n[extra]\nx = 1\n", "unknown section [extra]"),
@@ -304,14 +304,23 @@ def test_per_model_codegen_cannot_be_injected_through_the_name(tmp_path):
     from qcrystal.codegen import model_module as model_gen
 
     evil = tmp_path / "evil.toml"
-    # name = x""" <newline> import os; os.system("echo pwned") <newline> """ in TOML escapes
-    attack = 'name = "x\\"\\"\\"\\nimport os; os.system(\\"echo pwned\\")\\n\\"\\"\\""'
     text = _model("chain", 'kind = "power_law"\nC = 1.0\nn = 6')
+    # name = x""" <newline> import os … in TOML escapes: a line break is refused outright
+    attack = 'name = "x\\"\\"\\"\\nimport os; os.system(\\"echo pwned\\")\\n\\"\\"\\""'
+    evil.write_text(text.replace("mass = 1.0", attack + "\nmass = 1.0"))
+    with pytest.raises(models.ModelError, match=r"name .* must be printable"):
+        models.load(evil)
+    # on one line, quotes that would close the docstring are made inert
+    attack = 'name = "x\\"\\"\\"; import os; os.system(\\"echo pwned\\"); \\"\\"\\""'
     evil.write_text(text.replace("mass = 1.0", attack + "\nmass = 1.0"))
     assert "import os" in models.load(evil).name  # the TOML string really holds the attack
     code = model_gen.render_model(evil)
-    compile(code, "evil.py", "exec")  # still valid Python
-    assert not any(line.lstrip().startswith("import os") for line in code.splitlines())
+    import ast
+
+    tree = ast.parse(code)  # still valid Python, and the attack is no code in it
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert "os" not in imported
+    assert not any(isinstance(n, ast.Attribute) and n.attr == "system" for n in ast.walk(tree))
     assert '"""x' not in code
 
 
@@ -412,7 +421,7 @@ def test_non_finite_interaction_parameters_are_refused(interaction, message):
 
 
 def test_filling_has_a_physical_bound():
-    with pytest.raises(models.ModelError, match="filling must be in"):
+    with pytest.raises(models.ModelError, match=r"filling \(line 4\) must be in \(0, 1e6\]"):
         models.loads(_CONTACT.replace("filling = 1.0", "filling = 1e308"), source="bad.toml")
 
 

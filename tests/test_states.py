@@ -141,8 +141,8 @@ def test_phase_diagram_cli_writes_figure_csv_json(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["phase-diagram", "--out", "x", "--n", "1"], "points per axis"),
-        (["phase-diagram", "--out", "x", "--xrange", "5", "1"], "lo < hi"),
+        (["phase-diagram", "--out", "x", "--n", "1"], "--n must be at least 2 points per axis"),
+        (["phase-diagram", "--out", "x", "--xrange", "5", "1"], "--xrange must be two finite numbers LO < HI"),
         (["phase-diagram", "--out", "/nonexistent/dir/x"], "does not exist"),
         (["phase-diagram", "--out", "x", "--formats", "png,pdf"], "allowed are png, svg"),
         (["state", "--omega", "1"], "missing --E_K, --T_D"),

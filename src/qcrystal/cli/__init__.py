@@ -4,6 +4,8 @@ only when it runs, so that ``qcrystal --help`` answers at once."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
 import signal
 import sys
@@ -58,11 +60,19 @@ def _terminate(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run ``qcrystal ARGS``; every failure is one line on stderr and an exit status:
     2 for bad input or a command that could not finish, 130 for Ctrl-C, 143 for SIGTERM."""
+    if sys.stdout is None:  # started with stdout closed: nothing could be shown
+        return fail("", "stdout is closed; run it with somewhere to print to")
     p = parser()
-    args = p.parse_args(argv)
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as done:  # --help, --version, a usage error: printed by argparse
+        return _flushed(int(done.code or 0))
+    except OSError as exc:  # the help or usage text could not be written
+        _quiet_stdout()
+        return fail("", f"could not write the output ({exc.strerror or exc})")
     if args.command is None:
         p.print_help()
-        return 2
+        return _flushed(2)
     run = {c.NAME: c.run for c in COMMANDS}[args.command]
     previous = _install(signal.SIGTERM, _terminate)
     try:
@@ -73,9 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             code = run(args)
             sys.stdout.flush()
             return code
-    except BrokenPipeError:  # `qcrystal … | head`: the reader left; stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+    except BrokenPipeError:  # `qcrystal … | head`: the reader left; say so, once
+        _quiet_stdout()
+        return fail(args.command, "the output was cut short: its reader closed the pipe")
     except KeyboardInterrupt:
         return 130
     except _Terminated:
@@ -86,12 +96,30 @@ def main(argv: list[str] | None = None) -> int:
         _install(signal.SIGTERM, previous)
 
 
+def _flushed(code: int) -> int:
+    """``code``, or 2 if what was printed could not be written (a full disk, a closed pipe)."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        _quiet_stdout()
+        return fail("", f"could not write the output ({exc.strerror or exc})")
+    return code
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's own flush at exit is silent."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _message(exc: Exception) -> str:
     """What the user is told about a failure, in one line."""
     if _budget_error(exc):  # the command ran out of its time or memory
         return f"cannot decide: too expensive ({exc}); raise --budget or --memory"
     if isinstance(exc, ValueError):  # bad input, refused outputs: the message names it
         return str(exc)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EPIPE, errno.EIO):
+        _quiet_stdout()  # most likely stdout itself: do not try to print to it again
     if isinstance(exc, OSError):  # a disk full, a file gone: say which
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         return f"{exc.strerror or exc}{where}"

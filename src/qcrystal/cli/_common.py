@@ -6,13 +6,23 @@ Nothing heavy is imported here: ``qcrystal --help`` builds every subcommand's pa
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["Formatter", "Parser", "add_budget", "budgeted", "fail", "model_overrides", "say"]
+__all__ = [
+    "Formatter",
+    "Parser",
+    "add_budget",
+    "budgeted",
+    "dump_json",
+    "fail",
+    "model_overrides",
+    "say",
+]
 
 # The budget of a command that evaluates user text: wall-clock seconds and megabytes of
 # address space for the worker process that does the evaluation.
@@ -26,6 +36,12 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse drops a failed write (help into a full disk) without a word; let the
+        # OSError through, so that the command can say it and exit 2
+        if message:
+            (file or sys.stderr).write(message)
+
 
 class Formatter(argparse.HelpFormatter):
     """Wraps descriptions and help to the terminal's width (COLUMNS); keeps an epilog of
@@ -38,9 +54,34 @@ class Formatter(argparse.HelpFormatter):
 
 
 def fail(command: str, message: object) -> int:
-    """One line on stderr, naming the command; exit status 2."""
-    print(f"qcrystal {command}: {message}", file=sys.stderr)
+    """One line on stderr, naming the command; exit status 2.
+
+    A message that carries line breaks (a tool's usage text) is joined into one line, and
+    control characters from user text (terminal escapes) are shown escaped, not obeyed.
+    """
+    text = " ".join(str(message).split("\n"))
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    if sys.stderr is not None:  # a closed stderr: the exit status says it alone
+        print(f"qcrystal{' ' + command if command else ''}: {text}", file=sys.stderr)
     return 2
+
+
+def dump_json(value: object) -> str:
+    """``value`` as strict JSON (UTF-8 text, indented): JSON has no Infinity or NaN, so an
+    infinite or NaN number is written as null."""
+    import json
+
+    return json.dumps(_finite_or_null(value), ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def _finite_or_null(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_null(v) for v in value]
+    return value
 
 
 def say(message: str) -> None:
@@ -68,6 +109,8 @@ def model_overrides(items: list[str]) -> dict[str, object]:
             out[key] = text  # bare text; the model check says if text is wrong here
         except RecursionError:
             raise ValueError(f"--set {key}: the value is nested too deeply") from None
+        except ValueError as exc:  # an integer of more digits than Python converts
+            raise ValueError(f"--set {key}: {exc}") from None
     return out
 
 

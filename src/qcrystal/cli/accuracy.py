@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from pathlib import Path
 
-from ._common import Formatter, fail
+from ._common import Formatter, dump_json, fail
 
 NAME = "accuracy"
 HELP = "the paper's Gaussian and harmonic approximations against exact bands"
@@ -57,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     from qcrystal import accuracy
     from qcrystal.files import Outputs, check_file
 
+    if args.csv is not None and args.plot is not None:
+        if os.path.abspath(args.csv) == os.path.abspath(args.plot):
+            return fail(NAME, f"--csv and --plot name the same file {args.csv!r}; give two")
     for flag, path in (("--csv", args.csv), ("--plot", args.plot)):
         if path is not None:
             check_file(path, flag, args.force)  # before the work, not after
@@ -68,14 +71,14 @@ def run(args: argparse.Namespace) -> int:
     rows = accuracy.accuracy_table(args.depths or accuracy.DEFAULT_DEPTHS, None if quiet else show)
     if not quiet:
         print("\r" + " " * 30 + "\r", end="", file=sys.stderr)
-    with Outputs() as out:
+    with Outputs(args.force) as out:
         if args.csv is not None:
             out.write_text(args.csv, accuracy.to_csv(rows))
         if args.plot is not None:
             out.save_figure(accuracy.figure(rows), args.plot)
         out.commit()
     if args.json:
-        print(json.dumps(accuracy.to_records(rows, args.tolerance), indent=2))
+        print(dump_json(accuracy.to_records(rows, args.tolerance)))
     else:
         print(accuracy.to_text(rows, args.tolerance))
         for what, path in (("CSV", args.csv), ("figure", args.plot)):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from pathlib import Path
 
-from ._common import Formatter, add_budget, budgeted, fail, model_overrides
+from ._common import Formatter, add_budget, budgeted, dump_json, fail, model_overrides
 
 NAME = "model"
 HELP = "every quantity of the paper for a model file (interaction, lattice, parameters)"
@@ -91,9 +90,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         quantities = [{"symbol": q.symbol, "value": _plain(q.value), "unit": q.unit,
                        "equation": q.equation, "meaning": q.meaning} for q in found]  # fmt: skip
-        print(json.dumps({"model": {"file": str(args.file), "name": m.name, "d": m.d},
-                          "quantities": quantities, "notes": list(found.notes)},
-                         indent=2, ensure_ascii=False))  # fmt: skip
+        print(dump_json({"model": {"file": str(args.file), "name": m.name, "d": m.d},
+                         "quantities": quantities, "notes": list(found.notes)}))  # fmt: skip
         return 0
     print(f"{m.name or args.file}: {m.kind} lattice (d = {m.d}), interaction {m.interaction.kind}")
     rows = [(q.symbol, _fmt(q.value), q.unit, q.equation, q.meaning) for q in found]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
+import math
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._common import Formatter, add_budget, budgeted, fail, positive_int
+from ._common import Formatter, add_budget, budgeted, dump_json, fail, positive_int
 
 if TYPE_CHECKING:
     from qcrystal.states.diagram import Diagram
@@ -107,6 +108,26 @@ def _diagram(args: argparse.Namespace, show: Callable[[int, int], None]) -> Diag
     )  # fmt: skip
 
 
+def _check_arguments(args: argparse.Namespace) -> str | None:
+    """What is wrong with the flags, named by flag, before any work; None if nothing."""
+    raw = str(args.out)
+    if not raw.strip() or raw.endswith(("/", os.sep)) or Path(raw).name in ("", ".", ".."):
+        return (f"--out {raw!r}: give a file-name prefix, e.g. --out results/diagram "
+                "(it writes results/diagram.png, .svg, .csv, .json)")  # fmt: skip
+    if args.n < 2:
+        return f"--n must be at least 2 points per axis (got {args.n})"
+    for flag in ("xrange", "yrange", "Urange", "Trange"):
+        pair = getattr(args, flag)
+        if pair is None:
+            continue
+        lo, hi = pair
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            return f"--{flag} must be two finite numbers LO < HI (got {lo:g} {hi:g})"
+        if not args.linear and lo <= 0:
+            return f"--{flag} must be > 0 on a log axis (got LO = {lo:g}; or pass --linear)"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
     if not formats or set(formats) - set(FORMATS):
@@ -114,6 +135,9 @@ def run(args: argparse.Namespace) -> int:
                     "comma-separated")  # fmt: skip
     from qcrystal.files import check_file
 
+    problem = _check_arguments(args)
+    if problem:
+        return fail(NAME, problem)
     per_point = _BYTES_PER_POINT["grid"] + sum(_BYTES_PER_POINT[f] for f in set(formats))
     needed = _BASE_MEGABYTES + args.n**2 * per_point / 2**20
     if needed > args.memory:
@@ -136,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     from qcrystal.files import Outputs
     from qcrystal.states import diagram
 
-    with Outputs() as written:  # all four files appear together, or none of them
+    with Outputs(args.force) as written:  # all four files appear together, or none of them
         if "png" in targets or "svg" in targets:
             fig = diagram.figure(dia)
             for fmt in ("png", "svg"):
@@ -158,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
     for warning in summary["warnings"]:
         print(f"qcrystal phase-diagram: warning: {warning}", file=sys.stderr)
     if args.json:
-        print(json.dumps(summary, indent=2))
+        print(dump_json(summary))
     else:
         print(f"{summary['points']:,} points classified in {dia.seconds:.2f} s")
         for state, count in summary["counts"].items():

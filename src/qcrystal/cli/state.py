@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from ._common import Formatter, add_budget, budgeted, fail, model_overrides
+from ._common import Formatter, add_budget, budgeted, dump_json, fail, model_overrides
 
 NAME = "state"
 HELP = "which of the four states: from ω, E_K, T_D or from a model file"
@@ -64,6 +63,11 @@ def _from_model(path: Path, overrides: dict[str, object]):
     q = models.quantities(m)
     # T_D rests on D: an untrustworthy D makes the state's T_D untrustworthy too.
     omega = q.vector("ω")[0]  # the first direction, as section 4 takes a = a₁
+    if not omega > 0:
+        raise ValueError(
+            f"{path}: the lattice depth U = {m.depth[0]:g} gives ω = 0; the four states are "
+            "those of atoms in a lattice, U > 0 (set it with --set U=…)"
+        )
     return omega, q.scalar("E_K"), q.scalar("T_D"), m.temperature, m.d, list(q.warnings)
 
 
@@ -76,8 +80,9 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(NAME, exc)
     if args.json:
-        print(json.dumps({"omega": omega, "E_K": E_K, "T_D": T_D, "T": T, "d": d, **why,
-                          "warnings": warnings}, ensure_ascii=False, indent=2))  # fmt: skip
+        record = {"omega": omega, "E_K": E_K, "T_D": T_D, "T": T, "d": d, **why,
+                  "warnings": warnings}  # fmt: skip
+        print(dump_json(record))
         return 0
     print(f"ω = {omega:.6g}, E_K = {E_K:.6g}, T_D = {T_D:.6g}  (T = {T:g}, d = {d})")
     print(f"lattice: {why['lattice']}")

@@ -14,7 +14,7 @@ quantity of the paper follows for it.
 from .functions import DepthFunctions
 from .lattice_sums import LatticeSumError
 from .quantities import Quantities, Quantity, quantities
-from .schema import OMEGA_MODES, Model, ModelError, load, loads
+from .schema import OMEGA_MODES, Model, ModelError, load, loads, read_text
 from .smearing import SmearingError
 
 __all__ = [
@@ -29,4 +29,5 @@ __all__ = [
     "load",
     "loads",
     "quantities",
+    "read_text",
 ]

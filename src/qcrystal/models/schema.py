@@ -93,9 +93,14 @@ class Model:
 def load(path: str | Path, overrides: dict[str, object] | None = None) -> Model:
     """Read and check a model file; ``overrides`` maps "section.key" to a value (--set).
 
-    The file must be a regular file of at most ``MAX_BYTES`` (not a device, a FIFO or a
-    folder) in UTF-8; anything else is a ModelError naming the file.
+    The file is read by :func:`read_text`; anything wrong is a ModelError naming it.
     """
+    return loads(read_text(path), str(path), overrides)
+
+
+def read_text(path: str | Path) -> str:
+    """The text of a model file: a regular file of at most ``MAX_BYTES`` (not a device, a
+    FIFO or a folder) in UTF-8; anything else is a ModelError naming the file."""
     path = Path(path)
     try:
         info = os.stat(path)
@@ -112,12 +117,11 @@ def load(path: str | Path, overrides: dict[str, object] | None = None) -> Model:
     if len(raw) > MAX_BYTES:
         raise ModelError(f"{path}: more than {MAX_BYTES:,} bytes; a model file has at most that")
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ModelError(
             f"{path}: not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x})"
         ) from None
-    return loads(text, str(path), overrides)
 
 
 def loads(text: str, source: str = "<model>", overrides: dict | None = None) -> Model:
@@ -127,6 +131,8 @@ def loads(text: str, source: str = "<model>", overrides: dict | None = None) -> 
         raise ModelError(f"{source}: not valid TOML: {exc}") from None
     except RecursionError:
         raise ModelError(f"{source}: nested too deeply to be a model file") from None
+    except ValueError as exc:  # an integer of more digits than Python converts (4300)
+        raise ModelError(f"{source}: not a usable TOML file: {exc}") from None
     for dotted, value in (overrides or {}).items():
         section, _, key = dotted.partition(".")
         if not key or section not in _SECTIONS:
@@ -140,7 +146,7 @@ def loads(text: str, source: str = "<model>", overrides: dict | None = None) -> 
             for other in _DEPTH_KEYS:  # --set U=… replaces the file's depth, however given
                 table.pop(other, None)
         table[key] = value
-    return _check(data, source, text)
+    return _check(data, source, text, {d.partition(".")[::2] for d in overrides or {}})
 
 
 def _line_of(text: str, section: str, key: str | None = None) -> str:
@@ -157,7 +163,13 @@ def _line_of(text: str, section: str, key: str | None = None) -> str:
     return ""
 
 
-def _check(data: dict, source: str, text: str) -> Model:
+def _check(data: dict, source: str, text: str, overridden: set[tuple[str, str]]) -> Model:
+    def origin(section: str, key: str) -> str:
+        """Where a value came from: the --set that gave it, or the file and line."""
+        if (section, key) in overridden:
+            return f"--set {section}.{key}"
+        return f"{source}: [{section}] {key}{_line_of(text, section, key)}"
+
     for section in data:
         if section not in _SECTIONS:
             raise ModelError(
@@ -179,7 +191,7 @@ def _check(data: dict, source: str, text: str) -> Model:
             continue
         values[section] = dict(_DEFAULTS.get(section, {}))
         for key, value in table.items():
-            where = f"{source}: [{section}] {key}{_line_of(text, section, key)}"
+            where = origin(section, key)
             if key not in schema:
                 raise ModelError(f"{where}: unknown key; allowed: {', '.join(schema)}")
             values[section][key] = _typed(value, schema[key], where)
@@ -188,27 +200,31 @@ def _check(data: dict, source: str, text: str) -> Model:
     if lat["kind"] not in LATTICE_KINDS:
         raise ModelError(f"{where}: '{lat['kind']}' is not one of {', '.join(LATTICE_KINDS)}")
     d = LATTICE_KINDS[lat["kind"]]
-    wavelength = _per_direction(lat["wavelength"], d, f"{source}: [lattice] wavelength")
+    wavelength = _per_direction(lat["wavelength"], d, origin("lattice", "wavelength"))
     given = [k for k in _DEPTH_KEYS if k in lat]
     if len(given) != 1:
         raise ModelError(
             f"{source}: [lattice]{_line_of(text, 'lattice')} needs exactly one of depth (U) "
             f"and recoil_depth (s = U/E_R) (got {', '.join(given) or 'neither'})"
         )
-    depth = _per_direction(lat[given[0]], d, f"{source}: [lattice] {given[0]}")
-    _require(m["mass"] > 0, f"{source}: [model] mass must be > 0 (got {m['mass']!r})")
+    depth = _per_direction(lat[given[0]], d, origin("lattice", given[0]))
+    _require(m["mass"] > 0, f"{origin('model', 'mass')} must be > 0 (got {m['mass']!r})")
     _require(
         0 < m["filling"] <= 1e6,
-        f"{source}: [model] filling must be in (0, 1e6] atoms per site (got {m['filling']!r})",
+        f"{origin('model', 'filling')} must be in (0, 1e6] atoms per site (got {m['filling']!r})",
     )
-    _require(m["mass"] <= 1e30, f"{source}: [model] mass must be <= 1e30 (got {m['mass']!r})")
+    _require(m["mass"] <= 1e30, f"{origin('model', 'mass')} must be <= 1e30 (got {m['mass']!r})")
     _require(
         all(w > 0 for w in wavelength),
-        f"{source}: [lattice] wavelength must be > 0 (got {list(wavelength)})",
+        f"{origin('lattice', 'wavelength')} must be > 0 (got {list(wavelength)})",
     )
     _require(
         all(u >= 0 for u in depth),
-        f"{source}: [lattice] {given[0]} must be >= 0 (got {list(depth)})",
+        f"{origin('lattice', given[0])} must be >= 0 (got {list(depth)})",
+    )
+    _require(
+        m["name"].isprintable(),
+        f"{origin('model', 'name')} must be printable text (got {m['name']!r})",
     )
     # E_R = k₀²/2m and E_K = 1/(2ma²) must be ordinary float64 numbers: a wavelength of
     # 1e300 is refused here, naming it, not later as "E_R must be > 0".
@@ -226,7 +242,7 @@ def _check(data: dict, source: str, text: str) -> Model:
         depth = tuple(float(s * e) for s, e in zip(depth, recoil, strict=True))
     _require(
         lat["temperature"] >= 0,
-        f"{source}: [lattice] temperature must be >= 0 (got {lat['temperature']!r})",
+        f"{origin('lattice', 'temperature')} must be >= 0 (got {lat['temperature']!r})",
     )
     inter = dict(data["interaction"])
     kind = inter.pop("kind")
@@ -274,9 +290,15 @@ def _typed(value: object, kind: object, where: str) -> object:
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ModelError(f"{where}: must be a number (got {type(value).__name__} {value!r})")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond float64
+        raise ModelError(
+            f"{where}: an integer of {len(str(abs(int(value))))} digits, beyond float64's 1.8e308"
+        ) from None
+    if not math.isfinite(number):
         raise ModelError(f"{where}: must be finite (got {value!r})")
-    return float(value)
+    return number + 0.0  # −0.0 is 0.0
 
 
 def _per_direction(value: object, d: int, where: str) -> tuple[float, ...]:

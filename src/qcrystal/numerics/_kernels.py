@@ -71,6 +71,9 @@ def _on_chunks(fn, args, directed=None):
     flags = directed or [True] * len(args)
     full = shape_of(flags)
     lead = full[:-1] if directed else full
+    if directed:  # an argument without the direction axis may still add leading axes
+        lead = np.broadcast_shapes(lead, shape_of([not f for f in flags]))
+        full = (*lead, full[-1])
     out_ind = tuple(range(len(lead)))
     pieces: list = []
     for a, on_axis in zip(args, flags, strict=True):

@@ -26,7 +26,12 @@ def _numbers(name: str, value: object) -> Any:
         )
     if isinstance(value, str | bytes):
         raise ValueError(f"{name} must be a number or an array of numbers (got text {value!r})")
-    arr: Any = value if is_duck_array(value) else np.asarray(value)
+    try:
+        arr: Any = value if is_duck_array(value) else np.asarray(value)
+    except ValueError:  # nested lists of unequal lengths
+        raise ValueError(
+            f"{name} is a ragged list (rows of different lengths), not an array of numbers"
+        ) from None
     kind = arr.dtype.kind
     if kind not in _NUMERIC_KINDS:
         what = {"b": "booleans", "c": "complex numbers", "M": "dates", "m": "time spans",
@@ -91,8 +96,8 @@ def as_dimension(name: str, value: ArrayLike) -> NDArray[np.int64]:
         numbers = np.asarray(numbers)  # the error path computes it and says what is wrong
     arr = np.asarray(numbers)
     if arr.dtype.kind == "f":
-        if np.isnan(arr).any() or np.any(arr != np.round(arr)):
-            bad = arr[np.isnan(arr) | (arr != np.round(arr))]
+        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+            bad = arr[~np.isfinite(arr) | (arr != np.round(arr))]
             raise ValueError(f"{name} must be 1, 2 or 3 (got {float(np.ravel(bad)[0])!r})")
         arr = arr.astype(np.int64)
     elif arr.dtype.kind not in "iu":
