@@ -459,3 +459,19 @@ def test_python_api_errors_name_the_argument():
     args = (np.ones((4, 3)), 1.0, 1.0, 1.0, np.full((5, 1), 2.0))
     lazy = qcrystal.gaussian_hopping(da.from_array(args[0]), *args[1:])
     np.testing.assert_array_equal(lazy.compute(), qcrystal.gaussian_hopping(*args))
+
+
+@pytest.mark.parametrize(
+    ("expression", "needle"),
+    [
+        ("sqrt(-r)", "is not real"),
+        ("log(-r)", "is not real"),
+        ("sqrt(-r**2) + 1/r**6", "is not real"),
+        ("exp(exp(exp(r)))", "does not fall off"),
+    ],
+)
+def test_a_custom_phi_that_is_no_energy_is_refused(expression, needle, tmp_path, qc):
+    text = RYDBERG.read_text().split("[interaction]")[0]
+    bad = tmp_path / "phi.toml"
+    bad.write_text(text + f'[interaction]\nkind = "custom"\nexpression = "{expression}"\n')
+    _one_line_failure(qc("model", "show", bad, "--budget", "10"), needle)

@@ -142,7 +142,10 @@ def test_phase_diagram_cli_writes_figure_csv_json(tmp_path):
     ("args", "message"),
     [
         (["phase-diagram", "--out", "x", "--n", "1"], "--n must be at least 2 points per axis"),
-        (["phase-diagram", "--out", "x", "--xrange", "5", "1"], "--xrange must be two finite numbers LO < HI"),
+        (
+            ["phase-diagram", "--out", "x", "--xrange", "5", "1"],
+            "--xrange must be two finite numbers LO < HI",
+        ),
         (["phase-diagram", "--out", "/nonexistent/dir/x"], "does not exist"),
         (["phase-diagram", "--out", "x", "--formats", "png,pdf"], "allowed are png, svg"),
         (["state", "--omega", "1"], "missing --E_K, --T_D"),
@@ -224,3 +227,34 @@ def test_model_diagram_refuses_depths_without_a_localized_state(tmp_path):
         phase_diagram.model_diagram(weak, (1.0, 600.0), (0.01, 1.0), n=10)
     ok = phase_diagram.model_diagram(weak, (30.0, 600.0), (0.01, 1.0), n=10)
     assert ok.codes.shape == (10, 10)
+
+
+def test_a_fine_diagram_is_drawn_at_the_figures_resolution():
+    """Each drawn cell is the state of the grid point nearest it: found here independently
+    by searching the full axes for the drawn coordinates."""
+    from qcrystal.states import diagram
+
+    dia = diagram.ratio_diagram(n=2001)
+    xs, ys, codes = diagram._raster(dia)
+    assert len(xs) <= diagram.RASTER and len(ys) <= diagram.RASTER
+    assert xs[0] == dia.x[0] and xs[-1] == dia.x[-1]  # the whole range is drawn
+    ix = np.searchsorted(dia.x, xs)
+    iy = np.searchsorted(dia.y, ys)
+    np.testing.assert_array_equal(codes, dia.codes[np.ix_(iy, ix)])
+    # every state present on the grid is still visible in the raster
+    assert set(np.unique(codes)) == set(np.unique(dia.codes))
+
+
+def test_csv_and_json_written_in_pieces_hold_the_whole_grid():
+    from qcrystal.states import diagram
+    from qcrystal.states.classify import STATES
+
+    dia = diagram.ratio_diagram(n=70)
+    lines = "".join(diagram.csv_chunks(dia, rows=3)).splitlines()
+    assert lines[0] == "x,y,state" and len(lines) == 1 + 70 * 70
+    x, y, state = lines[1 + 69 * 70 + 5].split(",")  # row 69 (last y), column 5
+    assert float(x) == dia.x[5] and float(y) == dia.y[69]
+    assert state == STATES[dia.codes[69, 5]]
+    data = json.loads("".join(diagram.json_chunks(dia, rows=7)))
+    np.testing.assert_array_equal(np.array(data["codes"]), dia.codes)
+    assert data["x"]["values"] == dia.x.tolist() and data["counts"] == dia.counts()

@@ -37,7 +37,7 @@ import shutil
 import signal
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -222,6 +222,12 @@ class Outputs:
 
     def write_text(self, target: str | Path, text: str) -> None:
         self._temporary(Path(target)).write_text(text, encoding="utf-8")
+
+    def write_chunks(self, target: str | Path, chunks: Iterable[str]) -> None:
+        """Write text (UTF-8) piece by piece, as the pieces are made: never all in memory."""
+        with self._temporary(Path(target)).open("w", encoding="utf-8") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
 
     def write_bytes(self, target: str | Path, data: bytes) -> None:
         self._temporary(Path(target)).write_bytes(data)

@@ -19,10 +19,13 @@ if TYPE_CHECKING:
 NAME = "phase-diagram"
 HELP = "the four states over ω/E_K and T_D/E_K (or a model's U and T), as a figure, CSV, JSON"
 FORMATS = ("png", "svg", "csv", "json")
-# Peak memory per grid point, measured at --n 1000 (and a 40 MB start): the grid itself,
-# and what each output adds while it is made (a drawn mesh, the CSV text, JSON lists).
-_BYTES_PER_POINT = {"grid": 16, "png": 170, "svg": 170, "csv": 360, "json": 30}
-_BASE_MEGABYTES = 40
+# Peak memory, measured at --n 1000 and 3163 (10⁶ and 10⁷ points): 8–11 bytes a grid
+# point for any output (the grid and its classification; the figure is drawn at its own
+# resolution, CSV and JSON are written a block of rows at a time) above a start of 45 MB,
+# and 150 MB more for a figure (matplotlib). The estimate keeps a margin on both.
+_BYTES_PER_POINT = {"grid": 16, "png": 0, "svg": 0, "csv": 0, "json": 0}
+_BASE_MEGABYTES = 60
+_FIGURE_MEGABYTES = 160
 
 
 def add_arguments(sub: argparse._SubParsersAction) -> None:
@@ -140,6 +143,8 @@ def run(args: argparse.Namespace) -> int:
         return fail(NAME, problem)
     per_point = _BYTES_PER_POINT["grid"] + sum(_BYTES_PER_POINT[f] for f in set(formats))
     needed = _BASE_MEGABYTES + args.n**2 * per_point / 2**20
+    if {"png", "svg"} & set(formats):
+        needed += _FIGURE_MEGABYTES
     if needed > args.memory:
         return fail(NAME, f"--n {args.n}: {args.n**2:,} points with {', '.join(formats)} need "
                     f"about {needed:,.0f} MB, above --memory {args.memory:g}; lower --n or "
@@ -167,9 +172,9 @@ def run(args: argparse.Namespace) -> int:
                 if fmt in targets:
                     written.save_figure(fig, targets[fmt], dpi=130)
         if "csv" in targets:
-            written.write_text(targets["csv"], diagram.to_csv(dia))
+            written.write_chunks(targets["csv"], diagram.csv_chunks(dia))
         if "json" in targets:
-            written.write_text(targets["json"], diagram.to_json(dia))
+            written.write_chunks(targets["json"], diagram.json_chunks(dia))
         written.commit()
     files = [f"{out}.{f}" for f in FORMATS if f in formats]
     summary = {

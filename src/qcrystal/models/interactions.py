@@ -185,9 +185,39 @@ def _custom(p: dict, source: str = "<model>", line: int = 1) -> Interaction:
     if phi.free_symbols - set(X):
         raise ValueError(f"custom Φ depends on unknown symbols {phi.free_symbols - set(X)}")
     radial = not (profile.free_symbols & set(X))
+    _require_real(phi, text)
     return Interaction(
         "custom", phi, {"expression": text, **values}, profile=profile if radial else None
     )
+
+
+# Where a custom Φ is tried for being real, if SymPy cannot tell: along a generic
+# direction (no lattice axis or diagonal), at r of order one (a tower of exponentials
+# would take all memory to evaluate further out).
+_REAL_PROBES = (1e-2, 0.3, 1.0, 3.7)
+_REAL_DIRECTION = (0.6, 0.48, 0.64)
+
+
+def _require_real(phi: sp.Expr, text: str) -> None:
+    """A ValueError if Φ is not a real number at some r > 0 (a log or root of a negative
+    number): Φ is an energy. Where it overflows, the lattice sums say so."""
+    if phi.is_real is False:  # x, y, z are real: SymPy proves it for log(−r), √(−r)
+        raise ValueError(
+            f"custom Φ = {text} is not real for real positions (a log or root of a negative "
+            "number?); Φ is an energy, a real function of r > 0"
+        )
+    f = sp.lambdify(X, phi, "mpmath")
+    with mpmath.workdps(30):
+        for r in _REAL_PROBES:
+            try:
+                value = mpmath.mpmathify(f(*(mpmath.mpf(r) * c for c in _REAL_DIRECTION)))
+            except (OverflowError, ZeroDivisionError, ValueError):
+                continue
+            if isinstance(value, mpmath.mpc) and abs(value.imag) > 1e-20 * abs(value):
+                raise ValueError(
+                    f"custom Φ = {text} is not real at r = {r:g} (it is {mpmath.nstr(value, 6)}); "
+                    "Φ is an energy, a real function of r > 0"
+                )
 
 
 KINDS = {

@@ -108,8 +108,11 @@ def decay_power(
         import mpmath
 
         with mpmath.workdps(30):
-            worst = max(abs(mpmath.mpmathify(precise(*(mpmath.mpf(float(c)) for c in v))))
-                        for v in dirs * at)  # fmt: skip
+            try:
+                worst = max(abs(mpmath.mpmathify(precise(*(mpmath.mpf(float(c)) for c in v))))
+                            for v in dirs * at)  # fmt: skip
+            except OverflowError:  # beyond even mpmath (a tower of exponentials)
+                return math.inf
         return float(worst) if mpmath.isfinite(worst) else math.inf
 
     near, far = envelope(radius), envelope(2 * radius)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,7 +25,9 @@ from .classify import STATES, codes
 
 __all__ = [
     "Diagram",
+    "csv_chunks",
     "figure",
+    "json_chunks",
     "melting_line",
     "model_diagram",
     "plot",
@@ -241,29 +243,66 @@ def _shallow_end_warnings(model_path, shallowest: float) -> list[str]:
 
 
 def to_csv(diagram: Diagram) -> str:
-    X, Y = np.meshgrid(diagram.x, diagram.y)
-    states = diagram.states()
-    rows = ["x,y,state"] + [
-        f"{float(a)!r},{float(b)!r},{s}"
-        for a, b, s in zip(X.ravel(), Y.ravel(), states.ravel(), strict=True)
-    ]
-    return "\n".join(rows) + "\n"
+    """Every point as ``x,y,state`` rows (the whole grid; see :func:`csv_chunks`)."""
+    return "".join(csv_chunks(diagram))
+
+
+def csv_chunks(diagram: Diagram, rows: int = 64) -> Iterator[str]:
+    """:func:`to_csv` in pieces of ``rows`` grid rows, to be written as they come: a grid of
+    10⁷ points is a 500 MB file that need never be in memory whole."""
+    xs = [repr(float(v)) for v in diagram.x]
+    names = list(STATES)
+    yield "x,y,state\n"
+    for start in range(0, diagram.codes.shape[0], rows):
+        block = diagram.codes[start : start + rows]
+        parts = []
+        for y, row in zip(diagram.y[start : start + rows], block, strict=True):
+            ys = repr(float(y))
+            parts.append(
+                "".join(f"{x},{ys},{names[c]}\n" for x, c in zip(xs, row.tolist(), strict=True))
+            )
+        yield "".join(parts)
 
 
 def to_json(diagram: Diagram) -> str:
-    return json.dumps(
-        {
-            "x": {"label": diagram.x_label, "values": diagram.x.tolist()},
-            "y": {"label": diagram.y_label, "values": diagram.y.tolist()},
-            "states": list(STATES),
-            "codes": diagram.codes.tolist(),  # rows follow y, columns follow x
-            "counts": diagram.counts(),
-            "params": diagram.params,
-            "lines": diagram.lines,
-            "curves": {k: [v[0].tolist(), v[1].tolist()] for k, v in diagram.curves.items()},
-        },
-        ensure_ascii=False,
-    )
+    """The grid, its axes, counts and parameters as one JSON object (see :func:`json_chunks`)."""
+    return "".join(json_chunks(diagram))
+
+
+def json_chunks(diagram: Diagram, rows: int = 256) -> Iterator[str]:
+    """:func:`to_json` in pieces: the codes a block of rows at a time."""
+    head = {
+        "x": {"label": diagram.x_label, "values": diagram.x.tolist()},
+        "y": {"label": diagram.y_label, "values": diagram.y.tolist()},
+        "states": list(STATES),
+    }
+    tail = {
+        "counts": diagram.counts(),
+        "params": diagram.params,
+        "lines": diagram.lines,
+        "curves": {k: [v[0].tolist(), v[1].tolist()] for k, v in diagram.curves.items()},
+    }
+    # rows follow y, columns follow x
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "codes": ['
+    for start in range(0, diagram.codes.shape[0], rows):
+        block = diagram.codes[start : start + rows].tolist()
+        text = ", ".join(json.dumps(row) for row in block)
+        yield text if start == 0 else ", " + text
+    yield "], " + json.dumps(tail, ensure_ascii=False)[1:]
+
+
+# Grid points per axis the figure draws at most: about its pixels (9 × 5.6 in at 130 dpi
+# is 1170 × 730 px in all, the axes less). A finer grid is drawn at this resolution,
+# each pixel the state at the grid point nearest it.
+RASTER = 800
+
+
+def _raster(diagram: Diagram) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """x, y and codes thinned to at most RASTER points per axis (evenly spaced indices)."""
+    ny, nx = diagram.codes.shape
+    ix = np.unique(np.rint(np.linspace(0, nx - 1, min(nx, RASTER))).astype(np.intp))
+    iy = np.unique(np.rint(np.linspace(0, ny - 1, min(ny, RASTER))).astype(np.intp))
+    return diagram.x[ix], diagram.y[iy], diagram.codes[np.ix_(iy, ix)]
 
 
 def figure(diagram: Diagram):
@@ -276,10 +315,11 @@ def figure(diagram: Diagram):
     fig = Figure(figsize=(9.0, 5.6), layout="constrained")
     ax = fig.subplots()
     cmap = ListedColormap([_COLORS[s] for s in STATES])
+    xs, ys, codes = _raster(diagram)
     ax.pcolormesh(
-        diagram.x,
-        diagram.y,
-        diagram.codes,
+        xs,
+        ys,
+        codes,
         cmap=cmap,
         vmin=-0.5,
         vmax=len(STATES) - 0.5,
@@ -293,8 +333,8 @@ def figure(diagram: Diagram):
                "U": r"lattice depth $U$", "T": r"temperature $T$"}  # fmt: skip
     ax.set_xlabel(symbols.get(diagram.x_label, diagram.x_label))
     ax.set_ylabel(symbols.get(diagram.y_label, diagram.y_label))
-    X, Y = np.meshgrid(diagram.x, diagram.y)
-    for region, state in _regions(diagram.codes):
+    X, Y = np.meshgrid(xs, ys)
+    for region, state in _regions(codes):
         # label at the median point of each sizeable connected region (log coordinates)
         lx = np.exp(np.median(np.log(X[region])))
         ly = np.exp(np.median(np.log(Y[region])))
