@@ -1,7 +1,11 @@
 """The step checker: equivalent rewritings pass, near misses fail with a point, hostile
 text is refused without being evaluated. Exit codes 0 / 1 / 2 through the CLI."""
 
+import time
+
+import mpmath
 import pytest
+import sympy as sp
 
 import qcrystal
 from qcrystal.models import parser as safe_expr
@@ -129,3 +133,207 @@ def test_an_unknown_name_after_greek_letters_is_shown_as_typed():
     assert "unknown name 'x'" in str(err.value) and ":20:" in str(err.value)
     with pytest.raises(safe_expr.ExpressionError, match="unknown name 'ψ'"):
         qcrystal.check_step("38", 7, "sqrt(ψ**2)")
+
+
+# --------------------------------------------------------------------------- hostile review
+
+B = "sqrt(omega**2 + Omega**2)"
+
+
+def _point(where: str) -> dict[str, mpmath.mpf]:
+    """The point a detail names ("Omega=0.00017, omega=88.2") as numbers."""
+    pairs = (item.split("=") for item in where.split(", "))
+    return {name: mpmath.mpf(number) for name, number in pairs}
+
+
+def _number(shown: str) -> mpmath.mpf:
+    return mpmath.mpf(shown.split(" (")[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "perturbation"),
+    [
+        # each is below 10^-40 of the answer wherever every symbol is in [1e-3, 1e3]
+        (f"{B} + erfc(1e4*Omega)", lambda w, W: mpmath.erfc(10**4 * W)),
+        (f"{B} + 1 - erf(1e4*omega)", lambda w, W: mpmath.erfc(10**4 * w)),
+        (f"{B}*erf(1e4*omega)", lambda w, W: -mpmath.erfc(10**4 * w) * mpmath.hypot(w, W)),
+        (f"{B} + exp(-1e6*omega)", lambda w, W: mpmath.exp(-(10**6) * w)),
+        (f"{B} + 1 - tanh(1e5*omega)", lambda w, W: 1 - mpmath.tanh(10**5 * w)),
+        (f"{B} + erfc(1e4*Omega)*erfc(1e4*omega)",
+         lambda w, W: mpmath.erfc(10**4 * W) * mpmath.erfc(10**4 * w)),
+    ],
+)  # fmt: skip
+def test_perturbations_far_from_the_unit_decades_are_caught(text, perturbation):
+    result = qcrystal.check_step("38", 7, text)
+    assert result.answer == NOT_EQUIVALENT, result.detail
+    # the values shown differ by the perturbation at the point shown (6 digits of it)
+    with mpmath.workdps(30):
+        at = _point(result.point["point"])
+        shown = _number(result.point["printed"]) - _number(result.point["derived"])
+        expected = perturbation(at["omega"], at["Omega"])
+        assert abs(shown - expected) <= 1e-3 * abs(expected)
+
+
+def test_a_perturbation_only_large_symbols_show_is_caught_where_they_are_large():
+    result = qcrystal.check_step("38", 7, f"{B} + exp(omega - 1e4)")
+    assert result.answer == NOT_EQUIVALENT
+    # exp(ω − 10⁴) is below 10^-40 of the answer for every ω below 9900
+    assert _point(result.point["point"])["omega"] > 9900
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{B} + erfc(1e20*omega)",  # < 1e-10**20 at every point: no 60-digit value shows it
+        f"{B} + exp(-1e8*(omega - Omega)**2)",
+    ],
+)
+def test_a_difference_sympy_cannot_reduce_is_proved_nonzero_at_a_point(text):
+    result = qcrystal.check_step("38", 7, text)
+    assert result.answer == NOT_EQUIVALENT, result.detail
+    assert "difference" in result.point or result.point["printed"] != result.point["derived"]
+    if "difference" in result.point:  # both perturbations are positive everywhere
+        assert _number(result.point["difference"]) > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # identities SymPy does not close, whose difference rounds to a tiny nonzero value
+        f"{B} + erf(1e4*omega) + erfc(1e4*omega) - 1",
+        f"{B} + atan(omega) + atan(1/omega) - pi/2",
+        # values over 10^150000 at the wide points, equal all the same
+        f"{B}*exp(omega)*exp(-omega)*exp(exp(omega))/exp(exp(omega))",
+    ],
+)
+def test_equal_forms_sympy_cannot_close_still_pass(text):
+    result = qcrystal.check_step("38", 7, text)
+    assert result.answer == EQUIVALENT, result.detail
+
+
+@pytest.mark.parametrize("perturbation", ["1e-12", "1e-20", "1e-25"])
+def test_the_values_shown_differ_by_the_perturbation(perturbation):
+    result = qcrystal.check_step("38", 7, f"{B} + {perturbation}")
+    assert result.answer == NOT_EQUIVALENT
+    with mpmath.workdps(60):
+        shown = _number(result.point["printed"]) - _number(result.point["derived"])
+        assert abs(shown - mpmath.mpf(perturbation)) < 1e-2 * mpmath.mpf(perturbation)
+    assert f"yours = {result.point['printed']}" in result.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "why"),
+    [
+        (f"{B} + 0*log(-omega)", "log(-omega)", "logarithm of a negative number"),
+        (f"{B} + 0*sqrt(-omega)", "sqrt(-omega)", "square root of a negative number"),
+        (f"{B} + sqrt(-omega**2)", "sqrt(-omega**2)", "square root of a negative number"),
+        (f"{B}*(omega-Omega)/(omega-Omega)", "omega-Omega", "is 0 where Omega = omega"),
+        (f"{B} + (sin(omega)**2+cos(omega)**2-1)/(sin(omega)**2+cos(omega)**2-1)",
+         "sin(omega)**2+cos(omega)**2-1", "identically 0"),
+        (f"{B} + 0*log(sin(omega)**2 + cos(omega)**2 - 1)",
+         "log(sin(omega)**2 + cos(omega)**2 - 1)", "logarithm of 0"),
+        (f"{B} + 0*(omega - Omega)**(1/3)", "(omega - Omega)**(1/3)", "fractional power"),
+        (f"{B} + 0*(omega - Omega)**omega", "(omega - Omega)**omega", "variable exponent"),
+        (f"{B} + 0*(omega - 2*Omega)**(-2)", "omega - 2*Omega", "changes sign"),
+        (f"{B} + 0*tan(omega)", "tan(omega)", "cos(omega) is 0 where omega = pi/2"),
+        (f"{B} + 0*coth(omega - Omega)", "coth(omega - Omega)", "where omega - Omega = 0"),
+        # the innermost part is named
+        (f"{B} + 0*log(sqrt(-omega))", "sqrt(-omega)", "square root of a negative number"),
+    ],
+)  # fmt: skip
+def test_parts_undefined_on_the_domain_are_refused(text, part, why):
+    with pytest.raises(safe_expr.ExpressionError) as err:
+        qcrystal.check_step("38", 7, text)
+    assert err.value.token == part and why in str(err.value), str(err.value)
+    assert text[err.value.column - 1 :].startswith(part)  # the column points at it
+    assert "\n" not in str(err.value)
+
+
+def test_an_undefined_right_side_of_an_equation_is_pointed_at():
+    text = f"epsilon = {B}*(omega - Omega)/(omega - Omega)"
+    with pytest.raises(safe_expr.ExpressionError, match="changes sign") as err:
+        qcrystal.check_step("38", 7, text)
+    assert text[err.value.column - 1 :].startswith("omega - Omega)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{B} + 0*log(omega)",
+        f"{B}*(omega + Omega)/(omega + Omega)",  # a denominator that never vanishes
+        f"{B}*omega**Omega/omega**Omega",
+        f"{B} + 0*(omega - Omega)**2 + 0*abs(omega - Omega)**(1/2)",
+        f"{B} + log(exp(-omega)) + omega",  # exp(−10⁸) is tiny, and still positive
+        f"{B} + 0/(1 + (omega - Omega)**2)",
+        "(omega**2 + Omega**2)**(1/2)",
+    ],
+)
+def test_defined_look_alikes_are_not_refused(text):
+    assert qcrystal.check_step("38", 7, text).answer == EQUIVALENT
+
+
+def test_the_derived_steps_own_singularities_may_be_rewritten():
+    # (54) step 3 is I_d = 2T/(T_D (d − 2)): undefined at d = 2 itself, so the same pole
+    # written another way is not refused
+    assert qcrystal.check_step("54", 3, "I_d = 4*T/(T_D*(2*d - 4))").answer == EQUIVALENT
+    assert qcrystal.check_step("54", 3, "I_d = 2*T/(T_D*(d - 1))").answer == NOT_EQUIVALENT
+
+
+def test_a_step_that_cannot_be_evaluated_is_undecided_not_a_crash():
+    # (18) step 3 holds undefined functions (U_L, V_H): no point can be computed
+    result = qcrystal.check_step("18", 3, "1")
+    assert result.answer == "cannot decide" and "cannot be evaluated" in result.detail
+
+
+def test_nested_exponentials_at_the_wide_points_stay_cheap():
+    t0 = time.perf_counter()
+    result = qcrystal.check_step("38", 7, f"{B} + exp(-exp(exp(omega)))")
+    assert result.answer == NOT_EQUIVALENT
+    assert time.perf_counter() - t0 < 10  # exp(exp(1e8)) would take hours
+
+
+@pytest.mark.parametrize(
+    ("expr", "x"),
+    [
+        ("sin(x)**2 + cos(x)**2 - 1", "0.7"),
+        ("erf(x) + erfc(x) - 1", "3.5"),
+        ("exp(-x)*cosh(x) - 1/2 - exp(-2*x)/2", "1e-8"),
+        ("coth(x) - 1/tanh(x)", "-2.5"),
+        ("atan(x) + atan(1/x)", "1e8"),
+        ("(x**3 - 1)**(1/2)*log(x)*gamma(x)", "12.25"),
+    ],
+)
+def test_enclosures_contain_the_value(expr, x):
+    from qcrystal.teaching import _numbers
+
+    sym = sp.Symbol("x", real=True)
+    e = sp.sympify(expr, locals={"x": sym})  # test's own trusted text
+    env = {sym: sp.Rational(x)}
+    exact = _numbers.value(e, env, 200, allow_lambdify=False)
+    box = _numbers.enclosure(e, env, 30)
+    with mpmath.workdps(200):
+        assert mpmath.mpf(box.a) <= exact <= mpmath.mpf(box.b)
+        assert mpmath.mpf(box.b) - mpmath.mpf(box.a) < 1e-20 * max(1, abs(exact))
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "needle"),
+    [
+        ("-omega", 1, "not equivalent"),
+        ("-sqrt(omega**2 + Omega**2)", 1, "sign"),
+        ("-(-sqrt(omega**2 + Omega**2))", 0, "equivalent"),
+        ("-x", 2, "unknown name 'x'"),
+    ],
+)
+def test_an_expression_may_start_with_a_minus(qc, text, code, needle):
+    for args in (("38", "7", text), ("38", "7", text, "--json"), ("38", "7", "--", text)):
+        out = qc("check-step", *args)
+        assert out.returncode == code, (args, out.stdout, out.stderr)
+        assert needle in out.stdout + out.stderr
+    assert qc("check-step", "-h").returncode == 0  # the option itself still works
+
+
+def test_undefined_input_through_the_cli_is_one_line_and_exit_2(qc):
+    out = qc("check-step", "38", "7", f"{B} + 0*log(-omega)")
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1 and "'log(-omega)' is not real" in out.stderr

@@ -26,9 +26,34 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     )
     ck.add_argument("id", help="equation id, e.g. 38")
     ck.add_argument("step", help="the step's name (solve_for_epsilon) or its number from 1")
-    ck.add_argument("expression", help="your expression (quote it for the shell)")
+    ck.add_argument("expression", help="your expression (quote it for the shell); it may "
+                    "start with '-': '-omega' is an expression, not an option")  # fmt: skip
     ck.add_argument("--json", action="store_true", help="print JSON")
     add_budget(ck)
+    _expressions_may_start_with_minus(ck)
+
+
+def _expressions_may_start_with_minus(parser: argparse.ArgumentParser) -> None:
+    """'-omega' or '-sqrt(omega**2 + Omega**2)' is an expression, not an unknown option.
+
+    argparse reads any word that starts with '-' as an option (only one that looks like a
+    negative number or holds a space is taken as a value), so `check-step 38 7 -omega`
+    failed with "the following arguments are required: expression". Here a word with one
+    leading '-' that is not exactly one of the command's options (-h) is a value; '--json',
+    '--budget …' and '-h' keep their meaning, and `--` still works.
+    """
+    classify = parser._parse_optional
+
+    def parse_optional(arg: str) -> object:
+        if (
+            arg[:1] == "-"
+            and arg[1:2] not in ("", "-")
+            and arg not in parser._option_string_actions
+        ):
+            return None  # a positional value
+        return classify(arg)
+
+    parser._parse_optional = parse_optional  # type: ignore[method-assign,assignment]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,15 +12,21 @@ equation ``lhs = rhs`` or only its right-hand side.
 
 from __future__ import annotations
 
+import ast
 import math
 import random
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 import mpmath
 import sympy as sp
 
 from qcrystal.models import parser as safe_expr
 from qcrystal.symbolic import Derivation, OutOfTimeError, Paper, Verdict, compare, tidy, within
+
+from ._numbers import OutOfRangeError, UnsupportedError, enclosure, value
 
 __all__ = ["StepCheck", "check_step", "derivation"]
 
@@ -57,9 +63,24 @@ def derivation(eq_id: str, paper: Paper | None = None) -> Derivation:
     return rec.derive()
 
 
+_DERIVED: dict[tuple[int, str], tuple[Paper, Derivation]] = {}
+
+
+def _derived(eq_id: str, paper: Paper | None) -> Derivation:
+    """:func:`derivation`, once per paper and equation (a derivation is immutable, and
+    re-deriving (38) for every check took most of its time)."""
+    key = (id(_paper(paper)), eq_id)
+    hit = _DERIVED.get(key)
+    if hit is None or hit[0] is not _paper(paper):
+        if len(_DERIVED) > 256:
+            _DERIVED.clear()
+        hit = _DERIVED[key] = (_paper(paper), derivation(eq_id, paper))
+    return hit[1]
+
+
 def _step(eq_id: str, step: int | str, paper: Paper | None) -> tuple[sp.Basic, int]:
     """The expression of a step (by name, or by its number from 1) and its number."""
-    dv = derivation(eq_id, paper)
+    dv = _derived(eq_id, paper)
     if isinstance(step, str) and step.isdigit():
         step = int(step)
     try:
@@ -110,8 +131,8 @@ def check_step(eq_id: str, step: int | str, text: str, paper: Paper | None = Non
     if sep and isinstance(target, sp.Equality):
         right = len(lhs_text) + 2  # the column where the right side starts
         pairs = [
-            (safe_expr.parse(lhs_text, names, source="step", exact=True), target.lhs),
-            (safe_expr.parse(rhs_text, names, source="step", exact=True, column=right), target.rhs),
+            (_parse(lhs_text, names, target.lhs), target.lhs),
+            (_parse(rhs_text, names, target.rhs, column=right), target.rhs),
         ]
     elif sep:
         raise safe_expr.ExpressionError(
@@ -125,8 +146,8 @@ def check_step(eq_id: str, step: int | str, text: str, paper: Paper | None = Non
             "'left = right'", "step", 1, 1, text[:20],
         )  # fmt: skip
     else:
-        mine = safe_expr.parse(text, names, source="step", exact=True)
-        pairs = [(mine, target.rhs if isinstance(target, sp.Equality) else target)]
+        derived = target.rhs if isinstance(target, sp.Equality) else target
+        pairs = [(_parse(text, names, derived), derived)]
     expected = sp.sstr(target)
     result = _compare_sides(pairs, expected)
     if result.answer != EQUIVALENT and sep:
@@ -154,7 +175,7 @@ def _same_equation(residual: sp.Expr, target: sp.Equality) -> str | None:
     except OutOfTimeError:
         return None
     definite = factor.is_positive or factor.is_negative
-    if not (definite and factor.is_finite) or _wide_probe(residual, factor * derived):
+    if not (definite and factor.is_finite) or _wide_probe(residual, factor * derived)[0]:
         return None
     if factor.is_number:
         return f"the derived equation rearranged (yours = {sp.sstr(factor)} × derived, sides moved)"
@@ -168,12 +189,15 @@ def _compare_sides(pairs: list[tuple[sp.Expr, sp.Expr]], expected: str) -> StepC
     """Each (student, derived) pair compared: the first that differs decides.
 
     The numbers decide first: a wide probe at high precision (:func:`_wide_probe`), whose
-    every difference is confirmed at more than twice the digits, so rounding never passes
-    for a mistake. Where the numbers agree, SymPy may still prove the difference nonzero
-    (a perturbation below what the probe resolves): that is not equivalent either.
+    every difference is proved by interval arithmetic (or, where there is none, confirmed
+    at more than twice the digits), so rounding never passes for a mistake. Where the
+    numbers agree, SymPy may still prove the difference nonzero (a perturbation below what
+    the probe resolves), or leave a difference that interval arithmetic proves nonzero at
+    a probe point: that is not equivalent either. Only a difference that SymPy cannot
+    reduce and no point tells from zero passes as equal, and the answer says so.
     """
     for student, derived in pairs:
-        miss = _wide_probe(student, derived)
+        miss, compared = _wide_probe(student, derived)
         size = _expansion_size(student)
         if miss is not None:
             return _not_equivalent(student, derived, miss, size, expected)
@@ -193,9 +217,17 @@ def _compare_sides(pairs: list[tuple[sp.Expr, sp.Expr]], expected: str) -> StepC
                 expected,
             )
         if difference != 0:
+            found = _nonzero_somewhere(student, derived, difference)
+            if found is not None:
+                detail, point = found
+                return StepCheck(NOT_EQUIVALENT, detail, point, expected)
+            if compared == 0:
+                return StepCheck(UNDECIDED, "SymPy could not close the difference, and the "
+                                 "derived step cannot be evaluated at any probe point",
+                                 {}, expected)  # fmt: skip
             note = "SymPy could not close the difference" if difference is not None else (
                 f"SymPy ran past {_SECONDS} s")  # fmt: skip
-            how = f"equal at {_POINTS} points to {_DIGITS - 5} digits ({note})"
+            how = f"equal at {compared} points to {_DIGITS - 5} digits ({note})"
             return StepCheck(EQUIVALENT, how, {}, expected)
     return StepCheck(EQUIVALENT, "equal to the derived step", {}, expected)
 
@@ -204,19 +236,22 @@ def _not_equivalent(
     student: sp.Expr, derived: sp.Expr, miss: tuple[str, str, str], size: float, expected: str
 ) -> StepCheck:
     """The answer for a difference the probe found: named by the verdict's diagnosis where
-    it has one (a wrong power, a constant factor …), always with the point and values."""
+    it has one (a wrong power, a constant factor …), always with the point and values.
+
+    The values are the probe's own, shown with as many digits as it takes to see them
+    differ, unless the diagnosis found a point where they differ in the first 12 digits."""
     where, mine, theirs = miss
     point = {"point": where, "printed": mine, "derived": theirs}
     how = "differs from the derived step"
     if size <= _MAX_EXPANSION:
         try:
             out = within(_DIAGNOSIS_SECONDS, compare, student, derived)
-        except OutOfTimeError:
+        except Exception:  # out of time, or a point it cannot print: the probe's answer stands
             out = None
         if out is not None and out.verdict is Verdict.DISCREPANCY and out.diagnosis:
             how = "; ".join(out.diagnosis).replace("printed", "yours")
-            if out.example:  # the diagnosis's own point, where the values differ visibly
-                ex = out.example
+            ex = out.example
+            if ex and ex["printed"] != ex["derived"]:  # a point where they differ visibly
                 point = {"point": ex["point"], "printed": ex["printed"], "derived": ex["derived"]}
     detail = (
         f"{how}. At {point['point']}: yours = {point['printed']}, "
@@ -246,73 +281,198 @@ def _expansion_size(expr: sp.Basic) -> float:
     return min(size, 1e12)
 
 
-_POINTS = 24  # points of the wide probe
+# --------------------------------------------------------------------------- the probe
+
+_POINTS = 24  # points of the probe with every symbol in [1e-3, 1e3] (or [−30, 30])
+_WIDE_POINTS = 24  # and points with every symbol through every decade of [1e-8, 1e8]
+_DECADES = 8
 _DIGITS = 60  # its working precision; a relative difference above 1e-55 is a candidate
-_CONFIRM = 140  # a candidate is recomputed at this precision: rounding shrinks, a mistake stays
+_CONFIRM = 140  # a candidate is proved at this precision (and twice it): a mistake stays
 
 
-def _wide_probe(student: sp.Expr, derived: sp.Expr) -> tuple[str, str, str] | None:
-    """A point where the two differ, over a wide range of every symbol; None if none.
+@dataclass(frozen=True)
+class _Point:
+    values: dict[sp.Symbol, sp.Rational]
+    wide: bool  # one of the points over 16 decades (lambdify is not trusted that far)
 
-    Positive symbols are drawn log-uniformly in [1e-3, 1e3], others uniformly in [−30, 30]
-    (a fixed seed: the same points every run; exact rationals, so every digit counts).
-    Points where the derivation itself is not a finite real number are skipped; where it
-    is and the student's expression is not, that point is returned. A relative difference
-    above 10^−(_DIGITS − 5) is recomputed at _CONFIRM digits and returned only if it stays:
-    cancellation at working precision never reads as a mistake, and no perturbation the
-    working precision resolves is taken for equality.
+    def where(self) -> str:
+        return ", ".join(f"{s}={mpmath.nstr(mpmath.mpf(v.p) / v.q, 6)}"
+                         for s, v in self.values.items())  # fmt: skip
+
+
+@lru_cache(maxsize=64)
+def _points(symbols: tuple[sp.Symbol, ...]) -> tuple[_Point, ...]:
+    """The probe's points, the same every run (fixed seeds; exact rationals).
+
+    First _POINTS with positive symbols log-uniform in [1e-3, 1e3] and others uniform in
+    [−30, 30]; then _WIDE_POINTS over 16 decades, 1e-8 to 1e8 (others with either sign),
+    a Latin hypercube: each symbol visits every 2/3 of a decade once, so that a term such
+    as erfc(10⁴ω), invisible at ω ≥ 10⁻³, shows where ω is small, and exp(ω − 10⁴) where
+    it is large.
     """
-    symbols = sorted((student.free_symbols | derived.free_symbols), key=str)
-    f_mine = sp.lambdify(symbols, student, "mpmath")
-    f_theirs = sp.lambdify(symbols, derived, "mpmath")
     rng = random.Random("qcrystal step check")
+    out = []
     for _ in range(_POINTS):
-        point = []
+        values = {}
         for sym in symbols:
             if sym.is_positive:
-                point.append(sp.Rational(round(10 ** rng.uniform(-3, 3) * 10**9), 10**9))
+                values[sym] = sp.Rational(round(10 ** rng.uniform(-3, 3) * 10**9), 10**9)
             else:
-                point.append(sp.Rational(round(rng.uniform(-30, 30) * 10**9), 10**9))
-        found = _differ(f_mine, f_theirs, point, _DIGITS, 5)
-        if found is None or found is _SKIP:
+                values[sym] = sp.Rational(round(rng.uniform(-30, 30) * 10**9), 10**9)
+        out.append(_Point(values, wide=False))
+    rng = random.Random("qcrystal step check: decades")
+    strata = {}
+    for sym in symbols:
+        strata[sym] = list(range(_WIDE_POINTS))
+        rng.shuffle(strata[sym])
+    for j in range(_WIDE_POINTS):
+        values = {}
+        for sym in symbols:
+            u = -_DECADES + 2 * _DECADES * (strata[sym][j] + rng.random()) / _WIDE_POINTS
+            sign = 1 if sym.is_positive or rng.random() < 0.5 else -1
+            values[sym] = sp.Rational(f"{sign * 10**u:.9e}")
+        out.append(_Point(values, wide=True))
+    return tuple(out)
+
+
+def _wide_probe(student: sp.Expr, derived: sp.Expr) -> tuple[tuple[str, str, str] | None, int]:
+    """A point where the two differ, over a wide range of every symbol (or None), and the
+    number of points where both could be compared.
+
+    Points where the derivation itself is not a finite real number are skipped; where it
+    is and the student's expression is not, that point is returned. A relative difference
+    above 10^−(_DIGITS − 5) is a candidate, returned only if interval arithmetic proves the
+    two apart there (or, for a part with no interval version, if it stays at _CONFIRM
+    digits): cancellation at working precision never reads as a mistake, and no
+    perturbation the working precision resolves is taken for equality.
+    """
+    symbols = tuple(sorted(student.free_symbols | derived.free_symbols, key=str))
+    compared = 0
+    for point in _points(symbols):
+        found = _differ(student, derived, point, _DIGITS, 5)
+        if found is _SKIP:
             continue
-        confirmed = _differ(f_mine, f_theirs, point, _CONFIRM, _CONFIRM - _DIGITS + 5)
-        if confirmed is None or confirmed is _SKIP:
-            continue  # rounding at working precision, not a difference
-        mine, theirs = confirmed
-        where = ", ".join(f"{s}={mpmath.nstr(mpmath.mpf(v.p) / v.q, 6)}"
-                          for s, v in zip(symbols, point, strict=True))  # fmt: skip
-        return where, *_shown(mine, theirs)
-    return None
+        compared += 1
+        if found is None:
+            continue
+        if _finite_real(found[0]):
+            proof = _proven_apart(student, derived, point)
+            if proof is False:
+                continue  # rounding at working precision, not a difference
+            if proof is None:
+                confirmed = _differ(student, derived, point, _CONFIRM, _CONFIRM - _DIGITS + 5)
+                if confirmed is None or confirmed is _SKIP:
+                    continue
+        shown = _differ(student, derived, point, _CONFIRM, -(10**6))  # the values, always
+        if shown is None or shown is _SKIP:
+            continue
+        return (point.where(), *_shown(*shown)), compared
+    return None, compared
 
 
 _SKIP = object()  # the derivation is not a finite real number at this point
+_UNDEFINED = (ZeroDivisionError, ValueError, OverflowError)
+_UNCOMPUTABLE = (UnsupportedError, OutOfRangeError)
 
 
-def _differ(f_mine, f_theirs, point, digits: int, guard: int):
+def _differ(student: sp.Expr, derived: sp.Expr, point: _Point, digits: int, guard: int) -> Any:
     """(mine, theirs) at ``digits`` if they differ beyond 10^−(digits − guard) relative;
-    _SKIP where the derivation is undefined; None where they agree."""
+    _SKIP where the derivation is undefined (or cannot be computed); None where they agree."""
+    lam = not point.wide
+    try:
+        theirs = value(derived, point.values, digits, allow_lambdify=lam)
+    except _UNDEFINED + _UNCOMPUTABLE:
+        return _SKIP
+    if not _finite_real(theirs):
+        return _SKIP
+    try:
+        mine = value(student, point.values, digits, allow_lambdify=lam)
+    except _UNDEFINED:
+        mine = mpmath.nan
+    except _UNCOMPUTABLE:
+        return _SKIP
+    if not _finite_real(mine):
+        return mine, theirs
     with mpmath.workdps(digits):
-        values = [mpmath.mpf(v.p) / v.q for v in point]
-        try:
-            theirs = f_theirs(*values)
-        except (ZeroDivisionError, ValueError, OverflowError):
-            return _SKIP
-        if not _finite_real(theirs):
-            return _SKIP
-        try:
-            mine = f_mine(*values)
-        except (ZeroDivisionError, ValueError, OverflowError):
-            mine = mpmath.nan
-        if not _finite_real(mine):
-            return mine, theirs
         scale = max(abs(theirs), mpmath.mpf(10) ** -30)
         if abs(mine - theirs) > mpmath.mpf(10) ** (guard - digits) * scale:
             return mine, theirs
     return None
 
 
-def _shown(mine, theirs) -> tuple[str, str]:
+def _proven_apart(student: sp.Expr, derived: sp.Expr, point: _Point) -> bool | None:
+    """True if interval arithmetic proves the two different at ``point`` (at _CONFIRM
+    digits, or twice that), False if their enclosures still overlap, None if either has
+    no enclosure there."""
+    for digits in (_CONFIRM, 2 * _CONFIRM):
+        try:
+            gap = enclosure(student, point.values, digits) - enclosure(
+                derived, point.values, digits
+            )
+        except _UNCOMPUTABLE:
+            return None
+        if 0 not in gap:
+            return True
+    return False
+
+
+def _nonzero_somewhere(
+    student: sp.Expr, derived: sp.Expr, difference: sp.Expr | None
+) -> tuple[str, dict] | None:
+    """A point where the difference SymPy left (or yours − derived, where SymPy gave up)
+    is proved nonzero by interval arithmetic, as the answer's detail and point; or None.
+
+    The probe compares values to 55 digits relative; a difference such as
+    exp(−10²⁰ω) or erfc(10⁴ω) at ω = 10⁻³ is far below that, yet its own enclosure is
+    a narrow interval nowhere near 0."""
+    symbols = tuple(sorted(student.free_symbols | derived.free_symbols, key=str))
+    for point in _points(symbols):
+        if not _defined(derived, point):
+            continue
+        if difference is not None:
+            try:
+                box = enclosure(difference, point.values, _CONFIRM)
+            except _UNCOMPUTABLE:
+                box = None
+            if box is not None and 0 not in box:
+                amount = _mid(box)
+                return (
+                    f"differs from the derived step by {sp.sstr(difference)}, which SymPy "
+                    f"cannot reduce to 0 and which is {amount} at {point.where()} (proved "
+                    f"nonzero there by interval arithmetic; too small for the {_DIGITS}-digit "
+                    "comparison of the values)",
+                    {"point": point.where(), "difference": amount},
+                )
+        if _proven_apart(student, derived, point):
+            with mpmath.workdps(2 * _CONFIRM):
+                mine = value(student, point.values, 2 * _CONFIRM, allow_lambdify=False)
+                theirs = value(derived, point.values, 2 * _CONFIRM, allow_lambdify=False)
+                amount = mpmath.nstr(mine - theirs, 3)
+            return (
+                f"differs from the derived step: yours − the derivation's = {amount} at "
+                f"{point.where()} (proved nonzero there by interval arithmetic)",
+                {"point": point.where(), "difference": amount},
+            )
+    return None
+
+
+def _defined(expr: sp.Expr, point: _Point) -> bool:
+    """Whether ``expr`` is a finite real number at ``point`` (False where it cannot be
+    computed)."""
+    try:
+        v = value(expr, point.values, _DIGITS, allow_lambdify=not point.wide)
+    except _UNDEFINED + _UNCOMPUTABLE:
+        return False
+    return _finite_real(v)
+
+
+def _mid(box: Any) -> str:
+    with mpmath.workdps(_CONFIRM):
+        lo, hi = mpmath.mpf(box.a), mpmath.mpf(box.b)
+        return mpmath.nstr((lo + hi) / 2, 3)
+
+
+def _shown(mine: Any, theirs: Any) -> tuple[str, str]:
     """The two values with enough digits that they visibly differ (12 at least); past 12,
     the relative difference is said too."""
     with mpmath.workdps(_CONFIRM):
@@ -326,8 +486,211 @@ def _shown(mine, theirs) -> tuple[str, str]:
     return a, b
 
 
-def _finite_real(value) -> bool:
+def _finite_real(v: Any) -> bool:
+    """A finite real number (however large: mpmath's exponents have no limit)."""
+    if isinstance(v, mpmath.mpc):
+        if v.imag != 0:
+            return False
+        v = v.real
+    return isinstance(v, mpmath.mpf) and bool(mpmath.isfinite(v))
+
+
+# --------------------------------------------------------------------------- the domain
+
+
+def _parse(text: str, names: Mapping[str, sp.Symbol], derived: sp.Expr, column: int = 1) -> sp.Expr:
+    """The student's text as SymPy (the safe parser), refused where it is undefined."""
+    expr = safe_expr.parse(text, names, source="step", exact=True, column=column)
+    _refuse_undefined(text, names, derived, column)
+    return expr
+
+
+@dataclass(frozen=True)
+class _Condition:
+    """What a part of the student's text needs to be defined: ``expr`` (the part's argument
+    or denominator, as SymPy) positive, nonnegative or nonzero on the symbols' domain."""
+
+    need: str  # "positive" | "nonnegative" | "nonzero"
+    kind: str  # a key of _WHAT: log, sqrt, fractional, variable, division, tan, coth
+    expr: sp.Expr
+    part: str  # the text named in the message: the call or power, or the denominator
+    of: str  # the text of what must be positive …, as the student wrote it
+    column: int  # where ``part`` starts in the whole input
+
+
+_WHAT = {
+    "log": "the logarithm of",
+    "sqrt": "the square root of",
+    "fractional": "a fractional power of",
+    "variable": "a power with a variable exponent of",
+}
+
+
+def _refuse_undefined(
+    text: str, names: Mapping[str, sp.Symbol], derived: sp.Expr, column: int = 1
+) -> None:
+    """An ExpressionError if a part of ``text`` is not real or undefined on the domain.
+
+    SymPy's automatic simplification hides such parts (0*log(−ω) is 0, x/x is 1), so the
+    parts are read from the text's syntax tree, each parsed on its own: every logarithm,
+    square root, fractional power, division, negative power, tan and coth. At the probe
+    points where the derived step is a finite real number, interval arithmetic decides:
+    an argument certainly negative, a denominator certainly 0, one that is 0 (to 140
+    digits) at every point (sin²+cos²−1), or one that is certainly positive at one point
+    and negative at another (ω − Ω: continuous where defined, so it vanishes in between)
+    is refused, innermost part first. The last is left alone where the derived step
+    itself divides by something that changes sign (1/(d − 1)): its own singularities may
+    be written in any form.
+    """
+    stripped = text.strip()
+    base = column - 1 + len(text) - len(text.lstrip())
+    conditions = sorted(_conditions(stripped, names, base), key=lambda c: (len(c.part), c.column))
+    if not conditions:
+        return
+    symbols = set(derived.free_symbols)
+    for c in conditions:
+        symbols |= c.expr.free_symbols
+    points = [p for p in _points(tuple(sorted(symbols, key=str))) if _defined(derived, p)]
+    memos: dict[tuple[int, int], dict] = {}
+    singular: bool | None = None
+    for c in conditions:
+        signs = [_sign(c.expr, p, _DIGITS, memos.setdefault((i, _DIGITS), {}))
+                 for i, p in enumerate(points)]  # fmt: skip
+        complaint = None
+        if c.need != "nonzero" and "-" in signs:
+            at = points[signs.index("-")]
+            complaint = (f"'{c.part}' is not real: {_WHAT[c.kind]} a negative number ({c.of} = "
+                         f"{_value_text(c.expr, at)} at {at.where()})")  # fmt: skip
+        elif c.need != "nonnegative" and "0" in signs:
+            complaint = _zero_complaint(c, f"0 at {points[signs.index('0')].where()}")
+        elif c.need != "nonnegative" and _zero_everywhere(c.expr, points, signs, memos):
+            complaint = _zero_complaint(c, f"identically 0 (0 to {_CONFIRM} digits at all "
+                                        f"{len(points)} points tried)")  # fmt: skip
+        elif c.need == "nonzero" and "+" in signs and "-" in signs:
+            if singular is None:
+                singular = _derived_singular(derived, points)
+            if not singular:
+                zero = _zero_of(c.expr)
+                where = f"where {zero}" if zero else (
+                    f"somewhere between {points[signs.index('+')].where()} and "
+                    f"{points[signs.index('-')].where()}")  # fmt: skip
+                complaint = _zero_complaint(c, f"0 {where}, as it changes sign on the domain")
+        if complaint:
+            raise safe_expr.ExpressionError(complaint, "step", 1, c.column, c.part)
+
+
+def _zero_complaint(c: _Condition, is_: str) -> str:
+    """The message for a part whose argument or denominator is 0 somewhere: ``is_`` says
+    where ("0 at omega=…", "identically 0 …")."""
+    if c.kind == "division":
+        return f"division by '{c.of}', which is {is_}: the expression is undefined there"
+    if c.kind in ("tan", "coth"):
+        return f"'{c.part}' is undefined where {c.of} = 0, and {c.of} is {is_}"
+    return f"'{c.part}' is undefined: {_WHAT[c.kind]} 0 ({c.of} is {is_})"
+
+
+def _conditions(text: str, names: Mapping[str, sp.Symbol], base: int) -> Iterator[_Condition]:
+    """The conditions of every part of ``text`` (already accepted by the safe parser)."""
+    tree = ast.parse(text, mode="eval")
+    raw = text.encode()
+
+    def segment(node: ast.AST) -> str:
+        return ast.get_source_segment(text, node) or ""
+
+    def col(node: ast.AST) -> int:
+        return base + len(raw[: getattr(node, "col_offset", 0)].decode(errors="replace")) + 1
+
+    def parsed(node: ast.AST) -> sp.Expr:
+        return safe_expr.parse(segment(node), names, source="step", exact=True)
+
+    def condition(need: str, kind: str, node: ast.AST, of: ast.AST) -> _Condition:
+        expr, shown = parsed(of), segment(of)
+        if kind == "tan":
+            expr, shown = sp.cos(expr), f"cos({shown})"
+        if kind == "division":  # the denominator is the part named
+            return _Condition(need, kind, expr, shown, shown, col(of))
+        return _Condition(need, kind, expr, segment(node), shown, col(node))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) == 1:
+            arg, name = node.args[0], node.func.id
+            if name == "log":
+                yield condition("positive", "log", node, arg)
+            elif name == "sqrt":
+                yield condition("nonnegative", "sqrt", node, arg)
+            elif name in ("tan", "coth"):  # sin/cos, cosh/sinh: sinh(x) = 0 only at x = 0
+                yield condition("nonzero", name, node, arg)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            yield condition("nonzero", "division", node, node.right)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            exponent = parsed(node.right)
+            if exponent.is_number and exponent.is_integer:
+                if exponent.is_negative:
+                    yield condition("nonzero", "division", node, node.left)
+            elif exponent.is_number:
+                need = "positive" if exponent.is_negative else "nonnegative"
+                yield condition(need, "fractional", node, node.left)
+            else:
+                yield condition("nonnegative", "variable", node, node.left)
+
+
+def _sign(expr: sp.Expr, point: _Point, digits: int, memo: dict) -> str:
+    """'+' or '-' (certainly), '0' (exactly), '~' (an enclosure around 0), '?' (none)."""
     try:
-        return math.isfinite(float(value)) and mpmath.im(value) == 0
-    except (TypeError, ValueError, OverflowError):
+        box = enclosure(expr, point.values, digits, memo)
+    except _UNCOMPUTABLE:
+        return "?"
+    lo, hi = mpmath.mpf(box.a), mpmath.mpf(box.b)
+    if lo > 0:
+        return "+"
+    if hi < 0:
+        return "-"
+    return "0" if lo == hi == 0 else "~"
+
+
+def _zero_everywhere(expr: sp.Expr, points: list[_Point], signs: list[str], memos: dict) -> bool:
+    """0 within the enclosures at every point, at _DIGITS and again at _CONFIRM digits."""
+    if "+" in signs or "-" in signs or not any(s in "0~" for s in signs):
         return False
+    again = [_sign(expr, p, _CONFIRM, memos.setdefault((i, _CONFIRM), {}))
+             for i, p in enumerate(points) if signs[i] == "~"]  # fmt: skip
+    return "+" not in again and "-" not in again
+
+
+def _derived_singular(derived: sp.Expr, points: list[_Point]) -> bool:
+    """Whether the derived step divides by something that changes sign at the points."""
+    for node in sp.preorder_traversal(derived):
+        if node.is_Pow and node.exp.is_number and node.exp.is_negative:
+            den = node.base
+        elif isinstance(node, sp.coth | sp.cot | sp.csc):
+            den = node.args[0]
+        elif isinstance(node, sp.tan | sp.sec):
+            den = sp.cos(node.args[0])
+        else:
+            continue
+        if den.is_number:
+            continue
+        signs = {_sign(den, p, _DIGITS, {}) for p in points}
+        if {"+", "-"} <= signs or "0" in signs:
+            return True
+    return False
+
+
+def _zero_of(expr: sp.Expr) -> str | None:
+    """Where ``expr`` is 0 ("omega = Omega"), if SymPy solves it quickly; else None."""
+    for sym in sorted(expr.free_symbols, key=str):
+        try:
+            roots = within(2, sp.solve, expr, sym)
+        except Exception:  # no time, or an equation solve cannot do
+            continue
+        for root in roots:
+            if root.is_real is not False and not (sym.is_positive and root.is_positive is False):
+                return f"{sym} = {sp.sstr(root)}"
+    return None
+
+
+def _value_text(expr: sp.Expr, point: _Point) -> str:
+    try:
+        return mpmath.nstr(value(expr, point.values, 15, allow_lambdify=False), 6)
+    except _UNDEFINED + _UNCOMPUTABLE:
+        return "?"
