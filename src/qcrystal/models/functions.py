@@ -67,7 +67,8 @@ def localized_or_raise(
 
     omega = np.asarray(omega, dtype=np.float64)
     omega2 = np.asarray(Omega_squared, dtype=np.float64)
-    eps2 = omega**2 + omega2
+    with np.errstate(over="ignore"):  # ω² = inf at depths near 1e308 is still > 0
+        eps2 = omega**2 + omega2
     if np.all(eps2 > 0):
         return
     if depths is not None:
@@ -101,7 +102,8 @@ def effective_frequency(omega: ArrayLike, Omega_squared: ArrayLike) -> NDArray[n
     size = np.sqrt(np.abs(omega2))
     hard = numerics.effective_frequency(omega, np.where(omega2 >= 0, size, 0.0))
     with np.errstate(invalid="ignore"):
-        soft = np.sqrt((omega - size) * (omega + size))
+        # √(ω − |Ω|)·√(ω + |Ω|): the product itself overflows for ω near 1e154 and up
+        soft = np.sqrt(omega - size) * np.sqrt(omega + size)
     return np.where(omega2 >= 0, hard, soft)
 
 
