@@ -87,10 +87,15 @@ Z_CLAMP = 40.0
 # From the smallest integer b where everything but 1/2 + ζ(2)/(2b²) adds up to less than
 # this (≈ 1e-3 ulp of I₃ ≥ 1/2), the two-term asymptote replaces exp, log1p and Li₂.
 ASYMPTOTIC_TOL = 1e-19
-# Safeguarded Newton: three steps in ln b from the branch asymptote, then one in b itself.
-# Against mpmath root-finding on 40 T_D/E_K from 18.5 to 1e12: 4 steps give ≤ 1 ulp from
-# T_D/E_K = 30 on (18 ulp at 18.5, where R − 1/2 itself is ill-conditioned); 3 give 1e6 ulp.
-NEWTON_STEPS = 4
+# The melting root b of I₃(b) − 1/2 = X: tabulated as ln b against t = ln X between the
+# two asymptotes, so that one Newton step in b finishes it. From b = ASYMPTOTIC up the
+# two-term asymptote is I₃ itself and b = √(ζ(2)/(2X)) is the root; below b = MELTING_SMALL_B
+# the root of 1/b + b/9 = R is within 1e-10 of it. In between, MELTING_PIECES polynomials
+# in equal pieces of t, each the lowest degree whose fit error in ln b is below MELTING_TOL
+# (a Newton step from there leaves ~1e-22, far below rounding).
+MELTING_SMALL_B = 0.01
+MELTING_PIECES = 12
+MELTING_TOL = 1e-11
 
 
 def _f64(value: sp.Expr) -> str:
@@ -125,8 +130,6 @@ def phonon_tables() -> dict[str, object]:
     degree = len(small_b) - 1
     # d/db [b f(b²)] = Σ c_k (2k + 1) t^k for f = Σ c_k t^k (coefficients highest first).
     small_b_slope = [c * (2 * (degree - i) + 1) for i, c in enumerate(small_b)]
-    with mpmath.workdps(50):
-        at_switch = 1 / mpmath.mpf(SWITCH) + SWITCH * _taylor(coeffs, mpmath.mpf(SWITCH) ** 2)
     asymptotic = _asymptotic_start()
     threshold = phonons.derive_zero_temperature().result.rhs  # T_D/E_K > this at T = 0
     # (48) as derived: C(d) (E_K/T_D) I_d < 1; the factor C(d) = 4d² (the paper prints 12).
@@ -146,10 +149,80 @@ def phonon_tables() -> dict[str, object]:
         "li2_error": f"{float(li2_err):.1e}",
         "switch": SWITCH,
         "zeta2": _f64(sp.pi**2 / 6),
-        "i3_at_switch": repr(float(at_switch)),
-        "newton_steps": NEWTON_STEPS,
+        "melting": _melting_table(asymptotic),
         "z_clamp": Z_CLAMP,
         "asymptotic": asymptotic,
+    }
+
+
+def _i3_mp(b: mpmath.mpf) -> mpmath.mpf:
+    """I₃(b) − 1/2 from the dilogarithm form of (48) at the working precision."""
+    z = mpmath.exp(-2 * b)
+    return mpmath.pi**2 / (12 * b * b) + mpmath.log1p(-z) / b - mpmath.polylog(2, z) / (2 * b * b)
+
+
+def _melting_root(t: mpmath.mpf) -> mpmath.mpf:
+    """ln b with I₃(b) − 1/2 = e^t, bracketed by 1/R ≤ b ≤ 1/X (1/z ≤ coth z ≤ 1 + 1/z)."""
+    X = mpmath.exp(t)
+    lo, hi = 1 / (X + mpmath.mpf(1) / 2), 1 / X
+    root = mpmath.findroot(lambda b: _i3_mp(b) - X, (lo, hi), solver="anderson")
+    return mpmath.log(root)
+
+
+_MELTING_NODES = 16  # Chebyshev nodes a piece: the coefficients past degree 12 are < 1e-13
+
+
+def _melting_table(asymptotic: float) -> dict[str, object]:
+    """The pieces of the tabulated start of the melting root (see MELTING_PIECES).
+
+    On each piece the root is found at 16 Chebyshev nodes (30 digits); the Chebyshev
+    series through them is cut where the rest falls below MELTING_TOL and written in
+    powers of s ∈ [−1, 1], highest first, for Horner's rule.
+    """
+    with mpmath.workdps(30):
+        t_lo = mpmath.log(_i3_mp(mpmath.mpf(asymptotic)))
+        t_hi = mpmath.log(_i3_mp(mpmath.mpf(MELTING_SMALL_B)))
+        # round outwards to two decimals: the table covers a little more than it must
+        t_lo = mpmath.floor(t_lo * 100) / 100
+        t_hi = mpmath.ceil(t_hi * 100) / 100
+        width = (t_hi - t_lo) / MELTING_PIECES
+        n = _MELTING_NODES
+        nodes = [mpmath.cos(mpmath.pi * (j + mpmath.mpf(1) / 2) / n) for j in range(n)]
+        pieces, worst = [], mpmath.mpf(0)
+        for k in range(MELTING_PIECES):
+            centre = t_lo + (k + mpmath.mpf(1) / 2) * width
+            values = [_melting_root(centre + s * width / 2) for s in nodes]
+            cheb = [
+                (2 - (i == 0)) / mpmath.mpf(n)
+                * mpmath.fsum(v * mpmath.cos(mpmath.pi * i * (j + mpmath.mpf(1) / 2) / n)
+                              for j, v in enumerate(values))
+                for i in range(n)
+            ]  # fmt: skip
+            keep = next(
+                m for m in range(1, n + 1) if mpmath.fsum(abs(c) for c in cheb[m:]) < MELTING_TOL
+            )
+            worst = max(worst, mpmath.fsum(abs(c) for c in cheb[keep:]))
+            power = mpmath.zeros(1, keep)  # Σ c_i T_i(s) in powers of s
+            t_prev, t_cur = [mpmath.mpf(1)], [mpmath.mpf(0), mpmath.mpf(1)]
+            for i in range(keep):
+                basis = t_prev if i == 0 else t_cur
+                if i >= 2:
+                    nxt = [mpmath.mpf(0)] + [2 * c for c in t_cur]
+                    for j, c in enumerate(t_prev):
+                        nxt[j] -= c
+                    t_prev, t_cur = t_cur, nxt
+                    basis = t_cur
+                for j, c in enumerate(basis):
+                    power[j] += cheb[i] * c
+            pieces.append([repr(float(power[j])) for j in reversed(range(keep))])
+    if worst >= MELTING_TOL:
+        raise RuntimeError(f"the melting table misses its tolerance ({worst} ≥ {MELTING_TOL})")
+    return {
+        "t_lo": repr(float(t_lo)),
+        "t_hi": repr(float(t_hi)),
+        "pieces": pieces,
+        "error": f"{float(worst):.1e}",
+        "small_b": MELTING_SMALL_B,
     }
 
 

@@ -272,9 +272,9 @@ FUNCTIONS: tuple[Function, ...] = (
         (_T_D, _E_K, _D),
         (
             Region(
-                "T_D/E_K from 30 to 1e12 (25 log-spaced) × 4 log-Halton E_K ∈ [1e-3, 1e3]",
+                "T_D/E_K from 30 to 1e12 (80 log-spaced) × 2 log-Halton E_K ∈ [1e-3, 1e3]",
                 "melting",
-                ("log", 30.0, 1e12, 25, 4),
+                ("log", 30.0, 1e12, 80, 2),
             ),
             Region(
                 "T_D/E_K = 18(1 + δ), δ from 1e-8 to 0.5 (15 log-spaced) × 4 log-Halton "

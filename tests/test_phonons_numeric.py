@@ -235,3 +235,27 @@ def test_debye_integral_overflows_to_inf_quietly():
     # I₃ > 1/b, which exceeds every float64 below b ≈ 5.6e-309: inf is its rounding.
     assert debye_integral(3, 5e-324) == np.inf
     assert np.isfinite(debye_integral(3, 1e-300))
+
+
+def test_the_tabulated_melting_start_is_within_1e_10_of_the_root():
+    """melting_temperature takes one Newton step from its tabulated start, so the start must
+    hold the root b of I₃(b) − 1/2 = X to ~1e-10 (the step squares that to 1e-20) over every
+    X: each piece of the table at its ends and middle, and the asymptotes beyond it, against
+    mpmath's root of the quadrature of (48) at 40 digits."""
+    width = (phonons.tables.MELTING_T_HI - phonons.tables.MELTING_T_LO) / len(phonons._MELT_TABLE)
+    ends = phonons.tables.MELTING_T_LO + width * np.arange(len(phonons._MELT_TABLE) + 1)
+    inner = np.concatenate([ends - 1e-9, ends + 1e-9, ends[:-1] + width / 2])
+    t = np.concatenate([inner, np.linspace(-20.0, -6.3, 8), np.linspace(3.92, 46.0, 8)])
+    X = np.exp(t)
+    start = phonons._melting_start(X)
+    worst = 0.0
+    for x, b0 in zip(X, start, strict=True):
+        with mp.workdps(40):
+            target = mp.mpf(float(x)) + mp.mpf(1) / 2
+            guess = mp.mpf(float(b0))  # secant from two points near the start
+            b = mp.findroot(
+                lambda v, target=target: I3(v) - target, (guess, guess * (1 + mp.mpf(10) ** -6))
+            )
+            worst = max(worst, float(abs(b0 / b - 1)))
+    print(f"tabulated melting start: worst relative error {worst:.1e}")
+    assert worst <= 1e-10

@@ -32,8 +32,13 @@ _TD_FACTOR = np.array(tables.TD_FACTOR)
 _ZERO_T_THRESHOLD = np.array(tables.ZERO_T_THRESHOLD)
 _SMALL_B, _SMALL_B_SLOPE, _LI2 = tables.SMALL_B, tables.SMALL_B_SLOPE, tables.LI2
 _SWITCH, _ASYMPTOTIC, _Z_CLAMP = tables.SWITCH, tables.ASYMPTOTIC, tables.Z_CLAMP
-_ZETA2, _I3_AT_SWITCH = tables.ZETA2, tables.I3_AT_SWITCH
-_NEWTON_STEPS = tables.NEWTON_STEPS
+_ZETA2 = tables.ZETA2
+# The tabulated start of the melting root, as arrays: pieces padded with leading zeros to
+# one length, so that Horner's rule runs over every point at once.
+_MELT_DEGREE = max(len(piece) for piece in tables.MELTING_TABLE)
+_MELT_TABLE = np.array([(0.0,) * (_MELT_DEGREE - len(p)) + p for p in tables.MELTING_TABLE])
+_MELT_LAST = len(_MELT_TABLE) - 1
+_MELT_WIDTH = (tables.MELTING_T_HI - tables.MELTING_T_LO) / len(tables.MELTING_TABLE)
 # d = 3: the criterion (48) reads I₃(b) < R = T_D/(C E_K) with C = 4d² = 36; the edge of
 # localization at T = 0 is R = 1/2, i.e. T_D = (C/2) E_K.
 _C3 = tables.LINDEMANN_FACTOR[3]
@@ -178,8 +183,9 @@ def melting_temperature(T_D: ArrayLike, E_K: ArrayLike, d: ArrayLike) -> NDArray
 
     Solves d² (E_K/T_D) I_d(T_D/2T) = 1/4 for T. For d = 3 the root in b = T_D/2T is
     bracketed by 1/R ≤ b ≤ 1/(R − 1/2), R = T_D/(4d²E_K), because 1/z ≤ coth z ≤ 1 + 1/z.
-    Newton in ln b, started from the asymptote of the branch and kept inside that bracket,
-    then one Newton step in b, runs a fixed number of vectorized steps (no loop over points).
+    One Newton step in b finishes a start that is within 1e-10 of the root: an asymptote
+    of I₃ where one is that close, a generated table of ln b against ln(R − 1/2) between
+    them (no loop over points, one evaluation of I₃ a point).
     Returns 0.0 where the localized state is unstable already at T = 0 (R ≤ 1/2, i.e.
     T_D/E_K ≤ 18 for d = 3), and for d = 1, 2, where I_d diverges at every T > 0.
 
@@ -290,36 +296,40 @@ def _melting_temperature(T_D, E_K, d):
     # T_m = T_D R/2 = T_D²/(2C E_K), from mantissas and exponents (no overflow on the way).
     series = solvable & (X > _R_SERIES)
     newton = solvable & ~series
-    # Every point runs the same steps (no gathering); the others on a dummy R = 1.
+    # Every point runs the same steps (no gathering); the others on a dummy X = 1/2.
     Xs = np.where(newton, X, 0.5)
-    Rs = Xs + 0.5
-    # Bracket in u = ln b from 1/z ≤ coth z ≤ 1 + 1/z: 1/b ≤ I₃ ≤ 1/2 + 1/b. Start from
-    # the branch asymptote: I ≈ 1/b for small b, I ≈ 1/2 + (π²/6)/(2b²) for large b.
-    lo = -np.log(Rs)
-    hi = -np.log(Xs)
-    # Small b: I ≈ 1/b + c₁b, whose root 2/(R + √(R² − 4c₁)) is good to O(b³) (R ≥ 2/3 here).
-    small_start = 2.0 / (Rs + np.sqrt(np.maximum(Rs * Rs - _FOUR_C1, 0.0)))
-    guess = np.where(Rs > _I3_AT_SWITCH, small_start, np.sqrt(_ZETA2 / (2.0 * Xs)))
-    u = np.clip(np.log(guess), lo, hi)
-    for _ in range(_NEWTON_STEPS - 1):
-        b = np.exp(u)
-        excess, slope = _i3_excess_with_slope(b)
-        g = excess - Xs
-        above = g > 0  # I falls as b grows: the root lies further out
-        lo = np.where(above, u, lo)
-        hi = np.where(above, hi, u)
-        step = u - g / (b * slope)
-        inside = (step >= lo) & (step <= hi)
-        u = np.where(inside, step, 0.5 * (lo + hi))  # safeguard: bisect if Newton leaves
-    # The last step in b itself: ln b carries only ~|ln b| ulp of b, which at b ~ 1e-10 is
-    # 20 ulp; a Newton step in b from there is exact to the last bits.
-    b = np.exp(u)
+    b = _melting_start(Xs)
+    # One Newton step in b: the start is within 1e-10, so the step leaves ~1e-20, and b
+    # itself (not ln b) carries no more than its own rounding.
     excess, slope = _i3_excess_with_slope(b)
     b -= (excess - Xs) / slope
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         far = np.ldexp(m_T * m_T / (_TWICE_C3 * m_E), 2 * e_T - e_E)
         near = T_D / (2.0 * b)  # inf only where T_m itself exceeds float64
     return np.where(newton, near, np.where(series, far, 0.0))
+
+
+def _melting_start(X):
+    """The root b of I₃(b) − 1/2 = X > 0 to within 1e-10: the asymptote √(ζ(2)/(2X)) where
+    b ≥ ASYMPTOTIC (exact there), the root of 1/b + c₁b = R where b is small, and the
+    generated table of ln b against ln X in between."""
+    t = np.log(X)
+    # the table is evaluated at its own ends outside them (where an asymptote is taken):
+    # a polynomial at s ≫ 1 would overflow
+    inside = np.clip(t, tables.MELTING_T_LO, tables.MELTING_T_HI)
+    k = np.clip(((inside - tables.MELTING_T_LO) // _MELT_WIDTH).astype(np.intp), 0, _MELT_LAST)
+    s = (inside - (tables.MELTING_T_LO + (k + 0.5) * _MELT_WIDTH)) / (0.5 * _MELT_WIDTH)
+    coeffs = _MELT_TABLE[k]
+    ln_b = coeffs[..., 0] * s + coeffs[..., 1]
+    for j in range(2, _MELT_DEGREE):
+        ln_b *= s
+        ln_b += coeffs[..., j]
+    R = X + 0.5
+    small = 2.0 / (R + np.sqrt(np.maximum(R * R - _FOUR_C1, 0.0)))
+    large = np.sqrt(_ZETA2 / (2.0 * X))
+    return np.where(
+        t < tables.MELTING_T_LO, large, np.where(t > tables.MELTING_T_HI, small, np.exp(ln_b))
+    )
 
 
 def _i3(b):
