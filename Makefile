@@ -30,13 +30,14 @@ typecheck: $(STAMP)
 	@ln -s ../../../codegen build/typecheck/qcrystal/codegen
 	$(BIN)/mypy
 
+# One test process per core (pytest-xdist); each verifies the paper once for its share.
 test: $(STAMP) lint typecheck
 	$(BIN)/qcrystal codegen --check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # The suite without the slow tests (fresh interpreters, the built wheel): for a quick look.
 quick: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -66,7 +66,10 @@ COMMANDS = {
     "codegen": ["codegen", "--model", "rydberg.toml", "--out", "gen", "--json"],
     "book": ["book", "--out", "site"],
     "accuracy": ["accuracy", "--depths", "5", "20", "--json"],
-    "check_step": ["check-step", "38", "solve_for_epsilon", "sqrt(omega**2 + Omega**2)"],
+    # (a generous budget: the commands run side by side, on a machine the suite also loads)
+    "check_step": [
+        "check-step", "38", "solve_for_epsilon", "sqrt(omega**2 + Omega**2)", "--budget", "300"
+    ],
 }  # fmt: skip
 
 
