@@ -30,14 +30,15 @@ typecheck: $(STAMP)
 	@ln -s ../../../codegen build/typecheck/qcrystal/codegen
 	$(BIN)/mypy
 
-# One test process per core (pytest-xdist); each verifies the paper once for its share.
+# One test process per core (pytest-xdist), a test file's tests in one process (its fixtures
+# built once); each process verifies the paper once for its share. The committed modules are
+# checked by tests/test_codegen.py (as `qcrystal codegen --check` does).
 test: $(STAMP) lint typecheck
-	$(BIN)/qcrystal codegen --check
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 # The suite without the slow tests (fresh interpreters, the built wheel): for a quick look.
 quick: $(STAMP)
-	$(BIN)/python -m pytest -n auto -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadscope -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

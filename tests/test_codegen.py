@@ -58,10 +58,11 @@ _DIGEST = (
 
 @pytest.mark.slow
 def test_generation_is_the_same_in_other_processes_and_folders(tmp_path):
-    """Rendered in two fresh interpreters with different hash seeds, from a folder whose
-    ruff.toml asks for another style: the same bytes as the committed modules."""
+    """Rendered in a fresh interpreter with another hash seed than the one that wrote the
+    committed modules, from a folder whose ruff.toml asks for another style: the same bytes
+    (the in-process render is test_committed_modules_are_current)."""
     (tmp_path / "ruff.toml").write_text("line-length = 60\n[format]\nquote-style = 'single'\n")
-    runs = [  # side by side: two cores
+    runs = [
         subprocess.Popen(
             [sys.executable, "-c", _DIGEST],
             cwd=tmp_path,
@@ -70,7 +71,7 @@ def test_generation_is_the_same_in_other_processes_and_folders(tmp_path):
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        for seed in ("1", "12345")
+        for seed in ("12345",)
     ]
     digests = set()
     for run in runs:

@@ -7,7 +7,7 @@ shares nothing with the derivation but the definitions (2), (7) and (29).
 
 import mpmath as mp
 import sympy as sp
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcrystal.derivations import energy
@@ -48,6 +48,9 @@ pos = st.floats(0.3, 3.0)
 sites = st.integers(-2, 2)
 
 
+# Each example is a 30-digit quadrature of six overlaps (~1.7 s): six random lattices, and the
+# fixed cases below, keep the suite's budget.
+@settings(max_examples=6)
 @given(
     e=st.tuples(pos, pos, pos),
     u=st.tuples(pos, pos, pos),
