@@ -24,6 +24,7 @@ those terms (as in the reference tests); a reference of exactly 0 must be met ex
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import platform
@@ -215,6 +216,39 @@ def _gaussian_hopping(n: int) -> Callable:
     return run
 
 
+def _gaussian_hopping_cancelling(lo: float, hi: float, per_decade: int) -> Callable:
+    """Halton points where J's terms cancel: Σ|t|/|Σt| in [lo, hi), ``per_decade`` of them
+    in each decade, the error taken relative to J itself (not to its terms)."""
+
+    def run():
+        from qcrystal import numerics as qcrystal
+        from qcrystal.numerics import lattice
+
+        r, e, u, k, mass = _hopping_points(_CANCELLING_POOL)
+        # Which points cancel how much, from the float64 terms: only a choice of points.
+        terms = lattice._gaussian_hopping_terms(r, e, u, k, mass[:, None])
+        total = sum(np.broadcast_to(t, r.shape) for t in terms).sum(axis=-1)
+        size = sum(np.abs(np.broadcast_to(t, r.shape)) for t in terms).sum(axis=-1)
+        with np.errstate(divide="ignore"):
+            cancel = size / np.abs(total)
+        edges = _log(lo, hi, round(math.log10(hi / lo)) + 1)
+        pick = np.concatenate(
+            [
+                np.flatnonzero((cancel >= a) & (cancel < b))[:per_decade]
+                for a, b in itertools.pairwise(edges)
+            ]
+        )
+        got = qcrystal.gaussian_hopping(r[pick], e[pick], u[pick], k[pick], mass[pick])
+        ref = np.array([_hopping_mp(r[i], e[i], u[i], k[i], mass[i])[0] for i in pick])
+        return got, ref, np.abs(ref)
+
+    return run
+
+
+# Halton points searched for cancelling ones: 60000 hold ~240 with Σ|t|/|Σt| in [100, 1000).
+_CANCELLING_POOL = 60000
+
+
 def _gaussian_hopping_far(xs: np.ndarray) -> Callable:
     def run():
         from qcrystal import numerics as qcrystal
@@ -352,6 +386,7 @@ def run_region(function: str, runner: str, params: tuple[object, ...]) -> Result
     fixed: dict[str, Callable[..., Callable[[], Result]]] = {
         "hopping_halton": _gaussian_hopping,
         "hopping_far": lambda lo, hi, n: _gaussian_hopping_far(_log(lo, hi, n)),
+        "hopping_cancelling": _gaussian_hopping_cancelling,
         "melting": _melting_region,
     }
     if runner in fixed:

@@ -76,6 +76,9 @@ def gaussian_hopping() -> dict[str, sp.Expr]:
     }
 
 
+# gaussian_hopping sums its bracket again in long double where its terms cancel by more
+# than this (Σ|t| > ratio·|Σt|); measured in codegen/measure.py (hopping_cancelling).
+CANCELLATION_RATIO = 8.0
 SWITCH = 1.0  # series below, closed form above; both measured in tests/test_phonons_numeric.py
 TAYLOR_TERMS = 90  # of f(t) in I₃ = 1/b + b f(b²): (1/π²)^90 leaves nothing at 50 digits
 # Chebyshev economization: the lowest degree whose fit error is below these bounds. f is

@@ -1,7 +1,8 @@
 """NumPy code printing for generated modules: ``np.`` prefixes and readable CSE names.
 
-Two forms print as calls into :mod:`qcrystal._kernels`: √(a² + b²) as ``hypot`` and a
-product of two square roots as ``sqrt_product``; the module template imports what is used.
+Four forms print as calls into :mod:`qcrystal._kernels`: √(a² + b²) as ``hypot``, a
+product of two square roots as ``sqrt_product``, sin²x as ``sin_squared`` and (in the
+committed modules) exp as ``fast_exp``; the module template imports what is used.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-__all__ = ["NumpyPrinter", "cse_lines"]
+__all__ = ["KernelPrinter", "NumpyPrinter", "cse_lines"]
 
 
 class NumpyPrinter(NumPyPrinter):
@@ -30,8 +31,11 @@ class NumpyPrinter(NumPyPrinter):
         return "0.5"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
-        """√(a² + b²) as the kernel hypot(a, b): fast, and no overflow or underflow."""
+        """√(a² + b²) as the kernel hypot(a, b): fast, and no overflow or underflow; sin²x as
+        sin_squared(x)."""
         base, ex = expr.args
+        if ex == 2 and isinstance(base, sp.sin):  # sin²: reduced by its period π first
+            return f"sin_squared({self._print(base.args[0])})"
         if ex == sp.S.Half and isinstance(base, sp.Add) and len(base.args) == 2:
             if all(isinstance(t, sp.Pow) and t.exp == 2 for t in base.args):
                 a, b = (self._print(t.base) for t in base.args)
@@ -49,6 +53,15 @@ class NumpyPrinter(NumPyPrinter):
         return call if rest == 1 else f"{self.parenthesize(rest, 50)} * {call}"
 
 
+class KernelPrinter(NumpyPrinter):
+    """The printer of the committed modules, which import every kernel: exp prints as
+    fast_exp (the same values, without NumPy's slow underflow path). Per-model modules
+    print with :class:`NumpyPrinter` and need no kernel for exp."""
+
+    def _print_exp(self, expr: sp.exp) -> str:
+        return f"fast_exp({self._print(expr.args[0])})"
+
+
 def cse_lines(
     exprs: list[sp.Expr], names: dict[sp.Symbol, str], prefix: str = "t"
 ) -> tuple[list[str], list[str]]:
@@ -56,7 +69,7 @@ def cse_lines(
 
     ``names`` maps SymPy symbols to the Python argument names they print as.
     """
-    printer = NumpyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
+    printer = KernelPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
     renamed = [e.xreplace({s: sp.Symbol(n) for s, n in names.items()}) for e in exprs]
     pairs, reduced = sp.cse(renamed, symbols=sp.numbered_symbols(prefix), order="canonical")
     lines = [f"{sym} = {printer.doprint(val)}" for sym, val in pairs]

@@ -41,9 +41,12 @@ _KERNELS = (
     "as_result",
     "elementwise",
     "exp_neg_sum_of_products",
+    "fast_exp",
     "finite_or_raise",
     "hypot",
     "per_direction",
+    "refined_sum",
+    "sin_squared",
     "sqrt_product",
 )
 
@@ -99,20 +102,26 @@ def _function_context(f: Function) -> dict:
     names = {pieces.symbol(a.symbol): a.name for a in f.args}
     measured = measure.docstring_lines(f.name)
     parts = getattr(pieces, f.build)()
+    helpers: list[dict] = []
     if f.reduce_last_axis:
         _prove_stable(parts["bracket_stable"], parts["bracket"], f.name)
+        # The bracket as its additive terms, so that the kernel can tell where they cancel.
+        terms = sp.Add.make_args(sp.expand(parts["bracket_stable"]))
+        term_lines, printed_terms = cse_lines(list(terms), names)
+        arglist = ", ".join(a.name for a in f.args)
+        ratio = pieces.CANCELLATION_RATIO
+        bracket = f"refined_sum(_{f.name}_terms, {arglist}, ratio={ratio!r})"
         decay = _compensated_decay(parts["exponent"], names)
         if decay is None:  # not a monomial: the plain float64 exponent
-            lines, (expo, bracket) = cse_lines([parts["exponent"], parts["bracket_stable"]], names)
-            result = f"-np.exp(-np.sum({expo}, axis=-1)) * np.sum(bracket, axis=-1)"
+            lines, (expo,) = cse_lines([parts["exponent"]], names)
+            result = f"-np.exp(-np.sum({expo}, axis=-1)) * bracket"
         else:
-            lines, (bracket,) = cse_lines([parts["bracket_stable"]], names)
-            result = f"-{decay}"
+            lines, result = [], f"-{decay}"
         directed = [a.name for a in f.args if a.name != "m"]  # the per-direction arguments
         shapes = ", ".join(f"np.shape({n})" for n in directed)
         flags = ", ".join(str(a.name != "m") for a in f.args)
         checks = [f'as_directions(np.broadcast_shapes({shapes}), "{", ".join(directed)}")']
-        call = f"per_direction(_{f.name}, {', '.join(a.name for a in f.args)}, directed=({flags}))"
+        call = f"per_direction(_{f.name}, {arglist}, directed=({flags}))"
         body = [
             "m = m[..., np.newaxis]  # the mass has no direction axis",
             "# Overflow on the way is either harmless (k₀²/(mε) = inf gives e^(−inf) = 0) or",
@@ -123,7 +132,20 @@ def _function_context(f: Function) -> dict:
             f"    value = {result}",
             f'return finite_or_raise(value, "{f.name}")',
         ]
-        exprs = [parts["exponent"], parts["bracket_stable"]]
+        helpers.append(
+            {
+                "name": f"_{f.name}_terms",
+                "args": arglist,
+                "doc": textwrap.wrap(
+                    f"The additive terms of the bracket of :func:`{f.name}`, direction by "
+                    "direction, in the float type of the arguments (long double where the "
+                    "kernel refines a cancelling sum).",
+                    88,
+                ),
+                "body": [*term_lines, f"return ({', '.join(printed_terms)},)"],
+            }
+        )
+        exprs = [parts["exponent"], parts["bracket_stable"], sp.Float(ratio)]
     else:
         lines, (result,) = cse_lines([parts["result"]], names)
         if not lines and re.fullmatch(r"(\d+ \* )?(hypot|sqrt_product)\(.*\)", result):
@@ -150,6 +172,7 @@ def _function_context(f: Function) -> dict:
         "checks": checks,
         "call": call,
         "body": body,
+        "helpers": helpers,
         "notes": [
             *(
                 line
@@ -178,7 +201,7 @@ def _compensated_decay(exponent: sp.Expr, names: dict[sp.Symbol, str]) -> str | 
             return None
         factors += [names[base]] * int(power)
     args = ", ".join(factors)
-    return f"exp_neg_sum_of_products({float(coeff)!r}, {args}, times=np.sum(bracket, axis=-1))"
+    return f"exp_neg_sum_of_products({float(coeff)!r}, {args}, times=bracket)"
 
 
 def _digest(template_text: str, contexts: list[dict]) -> str:
@@ -223,7 +246,10 @@ def render_lattice(template_dir: Path = TEMPLATE_DIR) -> str:
     template_text = (template_dir / name).read_text(encoding="utf-8")
     entries = [f for f in FUNCTIONS if f.kind == "generated" and f.module == "lattice"]
     contexts = [_function_context(f) for f in entries]
-    code = "\n".join(line for c in contexts for line in [*c["body"], *c["checks"], c["call"]])
+    helper_lines = [line for c in contexts for h in c["helpers"] for line in h["body"]]
+    code = "\n".join(
+        [*(line for c in contexts for line in [*c["body"], *c["checks"], c["call"]]), *helper_lines]
+    )
     kernels = sorted(k for k in _KERNELS if re.search(rf"\b{k}\(", code))
     validators = sorted({"as_float", *(v for v in ("as_directions",) if f"{v}(" in code)})
     source = template.render(

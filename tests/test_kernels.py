@@ -128,3 +128,86 @@ def test_a_result_does_not_depend_on_its_neighbours(kernel):
     mixed = fn(x2, y2)
     keep = np.arange(x.size) != 17
     np.testing.assert_array_equal(mixed[keep], alone[keep])
+
+
+def test_the_pieces_of_pi_add_up_to_pi_and_multiply_exactly():
+    """Cody–Waite: k times the leading pieces must be exact, so they have few bits."""
+    with mp.workdps(60):
+        for pieces, lead_bits in ((_kernels._PI, 33), (_kernels._PI_LONG, 40)):
+            assert len(pieces) == 3
+            total = mp.fsum(mp.mpf(_ld_text(p)) for p in pieces)
+            assert abs(total - mp.pi) < mp.mpf("1e-30")
+            for p in pieces[: len(pieces) - 1]:
+                mant, _ = mp.frexp(mp.mpf(_ld_text(p)))
+                assert mp.ldexp(mant, lead_bits) == int(mp.ldexp(mant, lead_bits))
+
+
+def _ld_text(value) -> str:
+    """A float or long double as an exact decimal string (mpmath reads it exactly)."""
+    return np.format_float_positional(value, unique=False, precision=120, trim="-")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.longdouble])
+def test_sin_squared_against_mpmath_near_and_far_from_the_multiples_of_pi(dtype):
+    """sin² of reduced arguments: 1 ulp (float64), and 11 bits better in long double,
+    including next to kπ (where sin² is tiny) and beyond the reduction's range."""
+    k = np.array([0, 1, 3, 10, 1000, 2**19, 2**21])
+    near = np.concatenate([k * np.pi + d for d in (1e-9, -1e-5, 0.3, 1.2, -1.5)])
+    theta = np.concatenate([near, np.linspace(-40, 40, 301), [1e-300, 0.0]]).astype(dtype)
+    got = _kernels.sin_squared(theta)
+    assert got.dtype == dtype
+    eps = float(np.finfo(dtype).eps)
+    with mp.workdps(50):
+        ref = np.array([float(mp.sin(mp.mpf(_ld_text(t))) ** 2) for t in theta])
+        worst = max(
+            abs(mp.mpf(_ld_text(g)) - mp.sin(mp.mpf(_ld_text(t))) ** 2)
+            / max(mp.sin(mp.mpf(_ld_text(t))) ** 2, mp.mpf(1e-300))
+            for g, t in zip(got, theta, strict=True)
+        )
+    assert np.all(np.isfinite(got)) and np.all(got >= 0)
+    # two roundings of sin (its own and the square) and the reduction: 2 ulp of the type
+    assert float(worst) <= 2 * eps, f"{float(worst) / eps:.2f} ulp"
+    assert _rel_ulp(np.asarray(got, float), ref) <= 2.0
+
+
+def test_fast_exp_is_np_exp_bit_for_bit():
+    """fast_exp only routes points around NumPy's slow path: the values are np.exp's."""
+    x = np.concatenate([
+        -np.logspace(-5, 6, 400), np.linspace(-750, -690, 601), [0.0, 3.0, -np.inf, 700.0],
+        np.nextafter(-745.2, [-1.0, 1.0]), np.nextafter(-700.0, [-1.0, 1.0]),
+    ])  # fmt: skip
+    np.testing.assert_array_equal(_kernels.fast_exp(x), np.exp(x))
+    np.testing.assert_array_equal(
+        _kernels.fast_exp(x[:1000].reshape(-1, 2)), np.exp(x[:1000]).reshape(-1, 2)
+    )
+    assert _kernels.fast_exp(np.float64(-800.0)) == 0.0
+
+
+def test_refined_sum_recovers_a_cancelling_sum_that_float64_loses():
+    """Terms that cancel to 1/700 of their size: float64 loses ~8 bits of the sum, long
+    double (11 more bits) keeps the float64 result within an ulp or two of it."""
+
+    def terms(x, y):
+        return (np.exp(x), -np.exp(y))
+
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-1, 1, (200, 1))  # one term pair a point: Σ|t|/|Σt| ≈ 2/|x − y| ≤ 700
+    y = x + rng.choice([3e-3, -3e-3, 1e-2, 0.3], size=x.shape)
+    with mp.workdps(50):
+        ref = np.array(
+            [
+                float(mp.exp(mp.mpf(a)) - mp.exp(mp.mpf(b)))
+                for a, b in zip(x[:, 0], y[:, 0], strict=True)
+            ]
+        )
+    plain = _kernels.refined_sum(terms, x, y, ratio=np.inf)
+    assert _rel_ulp(plain, ref) > 30  # the control: float64 alone loses digits here
+    if not _kernels._LONG_DOUBLE_IS_WIDER:
+        pytest.skip("long double is float64 here: nothing to refine with")
+    everywhere = _kernels.refined_sum(terms, x, y, ratio=1.0)
+    assert _rel_ulp(everywhere, ref) <= 1.0  # the long double sum, rounded once
+    # with a ratio, exactly the points that cancel by more than it are refined
+    cancels = (np.exp(x) + np.exp(y))[:, 0] > 8.0 * np.abs(np.exp(x) - np.exp(y))[:, 0]
+    some = _kernels.refined_sum(terms, x, y, ratio=8.0)
+    np.testing.assert_array_equal(some, np.where(cancels, everywhere, plain))
+    assert 0 < np.count_nonzero(cancels) < len(cancels)

@@ -20,11 +20,14 @@ __all__ = [
     "blockwise",
     "elementwise",
     "exp_neg_sum_of_products",
+    "fast_exp",
     "finite_or_raise",
     "horner",
     "hypot",
     "is_duck_array",
     "per_direction",
+    "refined_sum",
+    "sin_squared",
     "sqrt_product",
     "two_prod",
 ]
@@ -269,16 +272,114 @@ def sqrt_product(x, y, names: tuple[str, str] = ("x", "y")):
         return it.operands[-1]
 
 
+def sin_squared(theta):
+    """sin²θ, with θ first brought into [−π/2, π/2] by its period π.
+
+    np.sin takes twice as long on |θ| ~ 30 as on [−π/2, π/2] (and long double sin three
+    times as long). The reduction θ − kπ is exact for |k| ≤ 2^20 in float64 (Cody–Waite:
+    π in three pieces, the first two of 33 bits, so k times them is exact) and |k| ≤ 2^24
+    in long double (two 40-bit pieces and the rest); beyond that θ goes to np.sin as it is.
+    """
+    theta = np.asarray(theta)
+    wide = theta.dtype != np.float64
+    pieces = _PI_LONG if wide else _PI
+    k = np.rint(theta * (1 / pieces[0]))
+    k = np.where(np.abs(k) <= (2.0**24 if wide else 2.0**20), k, 0)
+    reduced = theta - k * pieces[0]
+    for piece in pieces[1:]:
+        reduced -= k * piece
+    s = np.sin(reduced)
+    s *= s
+    return s
+
+
+# π = sum of the pieces to ~1e-31 (float64: twice fdlibm's split of π/2, pio2_1, pio2_2,
+# pio2_2t) and ~1e-44 (long double: two 40-bit pieces and the rest); tested against
+# mpmath in tests/test_kernels.py.
+_PI = (3.14159265346825122834e00, 1.21542010126079319532e-10, 4.04453249759190126308e-21)
+_PI_LONG = (
+    np.longdouble("3.14159265358830452896654605865478515625"),
+    np.longdouble("1.48870949609605096128502575714147582175428397022187709808349609375e-12"),
+    np.longdouble("1.273663432702190027923553e-24"),
+)
+
+
+def fast_exp(x):
+    """np.exp without its slow path: NumPy's vector exp falls back to a scalar loop (7 to
+    70 times slower) for results below ~1e-305. Those points are set apart: exactly 0
+    where exp(x) rounds to 0 (x ≤ −745.2), np.exp of the few in between. Long double: np.exp.
+    """
+    x = np.asarray(x)
+    if x.dtype != np.float64:
+        return np.exp(x)
+    out = np.asarray(np.exp(np.maximum(x, _EXP_FAST_FROM)))
+    low = np.flatnonzero(x < _EXP_FAST_FROM)
+    if low.size:
+        flat, xs = out.reshape(-1), x.reshape(-1)
+        flat[low] = 0.0
+        some = low[xs[low] > _EXP_ZERO_BELOW]
+        flat[some] = np.exp(xs[some])
+    return out
+
+
+_EXP_FAST_FROM = -700.0  # exp(−700) ≈ 1e-304: still NumPy's fast path
+_EXP_ZERO_BELOW = -745.2  # exp(−745.2) < 2^−1075, half the smallest subnormal: rounds to 0
+
+
+def refined_sum(terms, *args, ratio: float):
+    """Σ over the last axis of the terms ``terms(*args)`` returns, point by point, summed
+    again in long double where they cancel by more than ``ratio``.
+
+    A float64 sum of terms each right to an ulp or so is right to about an ulp of Σ|t|;
+    relative to the sum itself that is Σ|t|/|Σt| ulp. Where Σ|t| > ratio·|Σt| the point's
+    arguments are converted to long double and ``terms`` (written for any float type) is
+    evaluated again there: x86's 64-bit significand carries 11 bits more, so the float64
+    result is right to a few ulp up to cancellations of ~10³. Where long double is float64
+    (some platforms), nothing is refined and the error grows as Σ|t|/|Σt|.
+    """
+    parts = terms(*args)
+    full = np.broadcast_shapes(*(np.shape(a) for a in args), *(np.shape(t) for t in parts))
+    total = np.zeros(full)
+    size = np.zeros(full)
+    for t in parts:
+        total += t
+        size += np.abs(t)
+    total, size = np.asarray(total.sum(axis=-1)), size.sum(axis=-1)
+    if not _LONG_DOUBLE_IS_WIDER:
+        return total
+    with np.errstate(invalid="ignore"):
+        cancels = size > ratio * np.abs(total)  # NaN and inf/inf compare False
+    if not cancels.any():
+        return total
+    where = np.flatnonzero(cancels)
+    wide = [
+        np.broadcast_to(a, (*full[:-1], a.shape[-1]))
+        .reshape(-1, a.shape[-1])[where]
+        .astype(np.longdouble)
+        if np.ndim(a)
+        else np.longdouble(a)
+        for a in args
+    ]
+    again = np.zeros((len(where), full[-1]), dtype=np.longdouble)
+    for t in terms(*wide):
+        again += t
+    total.reshape(-1)[where] = again.sum(axis=-1)
+    return total
+
+
+_LONG_DOUBLE_IS_WIDER = np.finfo(np.longdouble).nmant > np.finfo(np.float64).nmant
+
+
 def exp_neg_sum_of_products(coeff: float, *factors, axis: int = -1, times=1.0):
     """times · exp(−Σ_axis coeff·∏ factors), with the exponent carried in double-double.
 
     exp(−x) has condition number x: an exponent rounded to float64 (≈ x·ulp absolute) costs
     x ulp in the result, 150 ulp at x = 700. Forming each product and the sum exactly as a
-    hi + lo pair (Dekker's product, Knuth's sum) leaves only exp's own rounding. Where the
-    float64 exponent is at most 1/8, its rounding costs less than 0.7 ulp and it is used
-    as it is; the choice is made point by point. ``coeff`` must be a power of two (exact
-    scaling). Points where a Veltkamp split would overflow (|factor| > 1e290) fall back to
-    the plain exponent.
+    hi + lo pair (Dekker's product, Knuth's sum) leaves only exp's own rounding. ``coeff``
+    must be a power of two (an exact scaling). A factor that is constant along ``axis``
+    (0-d, or of length 1 there, like a mass beside per-direction arrays) multiplies the sum
+    once per point instead of every term. Points where a Veltkamp split would overflow
+    (a factor above ~1e290) fall back to the plain float64 exponent.
 
     Beyond x = 700, exp(−x) alone would be subnormal (or 0) before ``times`` multiplies it,
     losing digits the product still has room for (70 subnormal steps at x = 720 with
@@ -288,62 +389,65 @@ def exp_neg_sum_of_products(coeff: float, *factors, axis: int = -1, times=1.0):
     mant, _ = math.frexp(coeff)
     if mant != 0.5:
         raise ValueError(f"coeff must be a power of two (got {coeff!r})")
-    # which factors are the same array (r·r is squared exactly), before broadcasting makes
-    # each a new view
+    # which factors are the same array (r·r is squared exactly), before conversion makes
+    # each a new object
     first = [next(i for i, g in enumerate(factors) if g is f) for f in factors]
-    arrays = [
-        np.moveaxis(np.asarray(a, dtype=np.float64), axis, -1)
-        for a in np.broadcast_arrays(*factors)
+    arrays = [np.asarray(a, dtype=np.float64) for a in factors]
+    arrays = [np.moveaxis(a, axis, -1) if a.ndim else a for a in arrays]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    along = [a.ndim > 0 and a.shape[-1] > 1 for a in arrays]
+    inner = [i for i in range(len(arrays)) if along[i]]
+    outer = [
+        np.reshape(a, a.shape[:-1]) if a.ndim else a
+        for a, f in zip(arrays, along, strict=True)
+        if not f
     ]
     with np.errstate(over="ignore", invalid="ignore"):
-        plain = np.asarray(coeff * np.sum(math.prod(arrays), axis=-1))
-        total_hi, total_lo = plain, np.zeros_like(plain)
-        # the float64 sum of products carries a relative error of a few ulp: below 1/8 that
-        # is less than 0.7 ulp of exp(−x) (NaN compares False and stays plain)
-        exact = plain > _PLAIN_EXPONENT_UP_TO
-        if np.all(exact):
-            hi, lo = _sum_of_products(coeff, arrays, first)
+        if inner:
+            hi, lo = _product(arrays, inner, first)
+            hi, lo = _sum_last_axis(hi, lo)
+        else:  # nothing varies along the axis: the sum has one term
+            hi, lo = np.reshape(np.asarray(outer.pop(0), np.float64), shape[:-1]), 0.0
+        for f in outer:
+            hi, lo = _times(hi, lo, f)
+        hi, lo = hi * coeff, lo * coeff  # not in place: hi may still be an argument
+        if max(float(np.max(np.abs(a), initial=0.0)) for a in arrays) > _SPLIT_MAX:
+            # a split overflowed somewhere: the plain exponent there (NaN compares False)
+            plain = coeff * np.sum(math.prod(np.broadcast_arrays(*arrays)), axis=-1)
             split_ok = np.isfinite(hi) & np.isfinite(lo)
-            total_hi = np.where(split_ok, hi, plain)
-            total_lo = np.where(split_ok, lo, 0.0)
-        elif np.any(exact):
-            hi, lo = _sum_of_products(coeff, [a[exact] for a in arrays], first)
-            split_ok = np.isfinite(hi) & np.isfinite(lo)
-            total_hi = plain.copy()
-            total_hi[exact] = np.where(split_ok, hi, plain[exact])
-            total_lo[exact] = np.where(split_ok, lo, 0.0)
-        if not np.any(total_hi > _EXP_SCALE_FROM):
-            return _vanishing(np.exp(-total_hi), (1.0 - total_lo) * times)
+            hi, lo = np.where(split_ok, hi, plain), np.where(split_ok, lo, 0.0)
+        hi, lo = np.asarray(hi), np.broadcast_to(lo, np.shape(hi))
+        if not np.any(hi > _EXP_SCALE_FROM):
+            return _vanishing(np.exp(-hi), (1.0 - lo) * times)
         # k ln 2 brings the exponent back to about 600, where exp(−x) is a normal float.
         k = np.where(
-            total_hi > _EXP_SCALE_FROM,
-            np.minimum(np.round((total_hi - 600.0) / _LN2_HI), _EXP_SCALE_MAX_K),
+            hi > _EXP_SCALE_FROM,
+            np.minimum(np.round((hi - 600.0) / _LN2_HI), _EXP_SCALE_MAX_K),
             0.0,
         )
-        reduced, e = _two_sum(total_hi - k * _LN2_HI, -k * _LN2_LO)  # first term exact
-        value = _vanishing(np.exp(-reduced), (1.0 - (total_lo + e)) * times)
+        reduced, e = _two_sum(hi - k * _LN2_HI, -k * _LN2_LO)  # first term exact
+        value = _vanishing(np.exp(-reduced), (1.0 - (lo + e)) * times)
         return np.ldexp(value, -k.astype(np.int64))
 
 
-_PLAIN_EXPONENT_UP_TO = 0.125
+# A Veltkamp split multiplies by 2^27 + 1: factors above this would overflow there.
+_SPLIT_MAX = 1e290
 
 
-def _sum_of_products(
-    coeff: float, factors: list, first: list[int]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Σ over the last axis of coeff·∏ factors as an unevaluated double-double hi + lo.
+def _product(arrays: list, chosen: list[int], first: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """∏ arrays[chosen] as an unevaluated double-double hi + lo, element by element.
 
-    ``first[i]`` is the index of the first factor that is the same array as factor i: a
-    factor that appears twice is squared exactly, and each distinct factor is split once.
-    The running product is a double-double times one double per factor, renormalised,
-    in place where a temporary can be reused.
+    A factor that appears twice (``first[i]``: the first index of the same array) is
+    squared exactly; the running product is multiplied by one double at a time without
+    renormalising (lo stays below an ulp of hi, which is all the next step needs).
     """
-    order = sorted(set(first), key=lambda i: -first.count(i))
-    splits = {i: _split(factors[i]) for i in order}
+    counts = {i: sum(1 for j in chosen if first[j] == i) for i in {first[j] for j in chosen}}
+    order = sorted(counts, key=lambda i: -counts[i])
     lead = order[0]
-    f_hi, f_lo = splits[lead]
-    if first.count(lead) >= 2:  # the lead factor squared, exactly
-        hi = factors[lead] * factors[lead]
+    f = arrays[lead]
+    if counts[lead] >= 2:  # the lead factor squared, exactly
+        f_hi, f_lo = _split(f)
+        hi = f * f
         lo = f_hi * f_hi
         lo -= hi
         t = f_hi * f_lo
@@ -351,36 +455,41 @@ def _sum_of_products(
         lo += t
         np.multiply(f_lo, f_lo, out=t)
         lo += t
-        rest = [lead] * (first.count(lead) - 2)
+        rest = [lead] * (counts[lead] - 2)
     else:
-        hi, lo = factors[lead].copy(), np.zeros_like(factors[lead])
-        rest = [lead] * (first.count(lead) - 1)
+        hi, lo = f, None
+        rest = [lead] * (counts[lead] - 1)
     for i in order[1:]:
-        rest += [i] * first.count(i)
+        rest += [i] * counts[i]
     for i in rest:
-        f, (g_hi, g_lo) = factors[i], splits[i]
-        p = hi * f
-        h_hi, h_lo = _split(hi)
-        e = h_hi * g_hi
-        e -= p
-        h_hi *= g_lo
-        e += h_hi
-        np.multiply(h_lo, g_hi, out=h_hi)
-        e += h_hi
-        h_lo *= g_lo
-        e += h_lo
-        lo *= f
-        e += lo
-        hi = np.add(p, e, out=h_hi)  # renormalise: hi + lo = p + e
-        np.subtract(hi, p, out=p)
-        lo = np.subtract(e, p, out=e)
-    hi *= coeff
-    lo *= coeff
+        hi, lo = _times(hi, lo, arrays[i])
+    if lo is None:
+        lo = np.zeros_like(hi)
+    return np.broadcast_arrays(hi, lo) if hi.shape != lo.shape else (hi, lo)
+
+
+def _times(hi, lo, f):
+    """(hi + lo)·f as p + e, p = fl(hi·f), e its exact error plus lo·f (Dekker)."""
+    p = hi * f
+    h_hi, h_lo = _split(hi)
+    g_hi, g_lo = _split(f)
+    e = h_hi * g_hi  # of the broadcast shape, like p: the updates below can be in place
+    e -= p
+    e += h_hi * g_lo
+    e += h_lo * g_hi
+    e += h_lo * g_lo
+    if lo is not None:
+        e += lo * f
+    return p, e
+
+
+def _sum_last_axis(hi: np.ndarray, lo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Σ over the last axis of hi + lo: Knuth's exact sums for hi, plain sums for lo."""
     total_hi, total_lo = hi[..., 0], lo[..., 0]
     for i in range(1, hi.shape[-1]):
         s, e = _two_sum(total_hi, hi[..., i])
         total_hi, total_lo = s, total_lo + e + lo[..., i]
-    return total_hi, total_lo
+    return np.array(total_hi), np.asarray(total_lo)
 
 
 def _vanishing(decay, rest):
