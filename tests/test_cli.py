@@ -25,7 +25,20 @@ def test_verify_json_schema(qc, findings):
     assert data["equations"] == [e for e in whole["equations"] if e["id"] in ("38", "49")]
 
 
-def test_verify_table_and_reports(qc, tmp_path):
+def test_the_shared_findings_are_the_findings(findings):
+    """What the xdist workers pass each other (conftest) comes back equal, every field, and
+    with the paper's own records."""
+    from conftest import dump_findings, load_findings
+
+    from qcrystal.derivations.paper import PAPER
+
+    back = load_findings(dump_findings(findings), PAPER)
+    assert back == tuple(findings)
+    assert all(b.record is PAPER.get(f.record.id) for b, f in zip(back, findings, strict=True))
+
+
+def test_verify_table_and_reports(qc, tmp_path, session_verification):
+    """How verify prints and writes a verification (the session's, for the ids asked)."""
     report = tmp_path / "report.md"
     out = qc("verify", "--only", "38", "49", "--report", report)
     assert out.returncode == 0, out.stderr
@@ -36,6 +49,27 @@ def test_verify_table_and_reports(qc, tmp_path):
     tex = tmp_path / "report.tex"
     assert qc("verify", "--quiet", "--only", "49", "--report", tex).returncode == 0
     assert tex.read_text().startswith(r"\documentclass")
+    assert session_verification == [["38", "49"], ["49"]]
+
+
+def test_the_book_command_verifies_once_and_writes_the_book(qc, tmp_path, findings,
+                                                             session_verification):  # fmt: skip
+    """`qcrystal book` asks for one verification of the whole paper and builds the book of
+    it: the same files, byte for byte, as book.build given those findings."""
+    from qcrystal.codegen.registry import FUNCTIONS
+    from qcrystal.derivations.paper import PAPER
+    from qcrystal.files import BOOK_MARKER
+    from qcrystal.teaching import book
+
+    out = qc("book", "--out", tmp_path / "site")
+    assert out.returncode == 0, out.stderr
+    assert session_verification == [None]
+    built = book.build(tmp_path / "direct", PAPER, findings, FUNCTIONS)
+    assert out.stdout == f"wrote {len(built)} files; open {tmp_path / 'site' / 'index.html'}\n"
+    names = sorted(p.name for p in (tmp_path / "site").iterdir())
+    assert names == sorted([BOOK_MARKER, *(p.name for p in built)])
+    for path in built:
+        assert (tmp_path / "site" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 def test_derive_shows_named_steps(qc):

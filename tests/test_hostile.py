@@ -126,7 +126,7 @@ def test_codegen_refuses_a_module_that_fails_its_check(tmp_path, qc):
     assert not (tmp_path / "gen").exists()
 
 
-def test_the_book_replaces_only_a_book_it_built(tmp_path, qc, findings):
+def test_the_book_replaces_only_a_book_it_built(tmp_path, qc):
     from qcrystal.files import BOOK_MARKER
 
     mine = tmp_path / "notes"

@@ -49,8 +49,18 @@ def test_probe_settings_come_from_the_paper(monkeypatch):
     assert seen and set(seen) == {(5, 30, 20)}
 
 
-def test_the_book_of_the_second_paper(tmp_path, findings):
-    files = book.build(tmp_path, OSCILLATOR, findings)
+def test_the_book_of_the_second_paper(tmp_path, findings, monkeypatch):
+    from qcrystal.teaching import derivation_map
+
+    def not_here(*args):
+        raise AssertionError("the map is drawn by the helper process, not in this one")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(derivation_map, "draw", not_here)
+        files = book.build(tmp_path, OSCILLATOR, findings)
+    # the helper's map is the one drawn here, byte for byte
+    book._derivation_map(findings, tmp_path / "here.svg")
+    assert (tmp_path / "map.svg").read_bytes() == (tmp_path / "here.svg").read_bytes()
     names = {p.name for p in files}
     assert names == {"index.html", "section-1.html", "section-2.html", "map.svg", "map.html"}
     index = (tmp_path / "index.html").read_text()
@@ -58,6 +68,16 @@ def test_the_book_of_the_second_paper(tmp_path, findings):
     assert "Generated functions" not in index  # it has none
     section = (tmp_path / "section-2.html").read_text()
     assert "<math" in section and "constant factor" in section and "second_moment" in section
+
+
+def test_the_map_is_drawn_in_process_when_no_helper_can_start(tmp_path, findings, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    book.build(tmp_path / "site", OSCILLATOR, findings)
+    monkeypatch.undo()
+    book._derivation_map(findings, tmp_path / "here.svg")
+    assert (tmp_path / "site" / "map.svg").read_bytes() == (tmp_path / "here.svg").read_bytes()
 
 
 def test_the_reports_of_the_second_paper(tmp_path, findings):
