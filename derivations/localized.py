@@ -9,6 +9,8 @@ sites; each identity holds term by term, so three sites stand for any number.
 
 from __future__ import annotations
 
+from functools import cache
+
 import sympy as sp
 from sympy.physics.quantum import Dagger
 
@@ -46,6 +48,7 @@ def _periodicity() -> tuple[sp.Basic, sp.Basic]:
     )
 
 
+@cache
 def derive_psi_dagger() -> Derivation:
     dv = Builder("5", "expansion of ψ† over Wannier functions")
     psi_exp = sum((cj * wjj for cj, wjj in zip(c, wj, strict=True)), sp.Integer(0))
@@ -64,6 +67,7 @@ def derive_psi_dagger() -> Derivation:
     return dv.build()
 
 
+@cache
 def derive_density() -> Derivation:
     dv = Builder("11", "density of atoms from the Wannier expansion")
     psi_exp = sum((cj * wjj for cj, wjj in zip(c, wj, strict=True)), sp.Integer(0))
@@ -83,6 +87,7 @@ def derive_density() -> Derivation:
     return dv.build()
 
 
+@cache
 def derive_localized_density() -> Derivation:
     dv = Builder("13", "density of a well localized lattice")
     rho = derive_density().result

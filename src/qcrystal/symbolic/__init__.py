@@ -7,9 +7,11 @@ the symbol dimensions, the unit system and the probe settings.
 
 from .budget import BudgetError, OutOfMemoryError, OutOfTimeError, isolated, within
 from .dimensions import Dim, DimensionError, UnitSystem, check_relation, dimension
+from .gaussian_integral import gaussian_integral, half_line_gaussian_integral
 from .paper import Paper
 from .record import Check, EquationRecord, Finding, judge
 from .steps import Builder, Derivation, Step, to_latex, to_text
+from .taylor import taylor_polynomial
 from .verdict import Condition, Outcome, Probe, Verdict, compare, compare_relations, tidy
 
 __all__ = [
@@ -34,8 +36,11 @@ __all__ = [
     "compare",
     "compare_relations",
     "dimension",
+    "gaussian_integral",
+    "half_line_gaussian_integral",
     "isolated",
     "judge",
+    "taylor_polynomial",
     "tidy",
     "to_latex",
     "to_text",

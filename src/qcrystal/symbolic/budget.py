@@ -25,6 +25,8 @@ when the last limit ends.
 
 from __future__ import annotations
 
+import _weakrefset
+import gc
 import math
 import os
 import pickle
@@ -33,6 +35,7 @@ import signal
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -135,9 +138,11 @@ class _Timer:
         signal.setitimer(signal.ITIMER_REAL, max(wait, _REFIRE))
 
     def _fire(self, signum: int, frame: Any) -> None:
-        if frame is not None and frame.f_code.co_filename == __file__:
+        if frame is not None and (frame.f_code.co_filename == __file__ or _dropped_there(frame)):
             # Inside this module's own bookkeeping (push, pop, the finally of within):
-            # raising here would leave a limit registered. Try again in a moment.
+            # raising here would leave a limit registered; inside a finaliser or a garbage
+            # collector callback, Python would print the exception and drop it. Try again
+            # in a moment.
             signal.setitimer(signal.ITIMER_REAL, _REFIRE)
             return
         now = time.monotonic()
@@ -147,6 +152,23 @@ class _Timer:
             return
         signal.setitimer(signal.ITIMER_REAL, _REFIRE)  # again, until its owner has it
         raise _Expired(expired[0])  # the outermost: every inner limit lets it pass
+
+
+# Where the weak containers' callbacks live: they run when an object dies, anywhere.
+_WEAKREF_FILES = frozenset({weakref.__file__, _weakrefset.__file__})
+
+
+def _dropped_there(frame: Any) -> bool:
+    """Whether ``frame`` runs (or is called from) a ``__del__``, a ``gc.callbacks`` entry or
+    a weak container's callback, where an exception never reaches the interrupted code
+    (Python prints it, and pytest fails the test during which it was printed)."""
+    callbacks = {getattr(cb, "__code__", None) for cb in gc.callbacks}
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "__del__" or code in callbacks or code.co_filename in _WEAKREF_FILES:
+            return True
+        frame = frame.f_back
+    return False
 
 
 _TIMER = _Timer()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from types import MappingProxyType
 
 import sympy as sp
@@ -60,6 +61,13 @@ class UnitSystem:
         return Dim(self, tuple(sp.Integer(0) for _ in self.bases))
 
 
+@cache  # the same few symbolic exponents (−d/2 − 2) recur in every product of dimensions
+def _tidy(power: sp.Expr) -> sp.Expr:
+    """An exponent in simplest form. Nearly all are rationals, which already are (and which
+    ``simplify`` returns as they are): it is called only for symbolic ones (−d/2)."""
+    return power if power.is_Rational else sp.simplify(power)
+
+
 @dataclass(frozen=True)
 class Dim:
     """Exponents of the base dimensions of ``system``."""
@@ -75,26 +83,26 @@ class Dim:
         self._check(other)
         return Dim(
             self.system,
-            tuple(sp.simplify(a + b) for a, b in zip(self.powers, other.powers, strict=True)),
+            tuple(_tidy(a + b) for a, b in zip(self.powers, other.powers, strict=True)),
         )
 
     def __truediv__(self, other: Dim) -> Dim:
         self._check(other)
         return Dim(
             self.system,
-            tuple(sp.simplify(a - b) for a, b in zip(self.powers, other.powers, strict=True)),
+            tuple(_tidy(a - b) for a, b in zip(self.powers, other.powers, strict=True)),
         )
 
     def __pow__(self, p: object) -> Dim:  # p a SymPy exponent
-        return Dim(self.system, tuple(sp.simplify(a * p) for a in self.powers))
+        return Dim(self.system, tuple(_tidy(a * p) for a in self.powers))
 
     def same(self, other: Dim) -> bool:
         self._check(other)
-        return all(sp.simplify(a - b) == 0 for a, b in zip(self.powers, other.powers, strict=True))
+        return all(_tidy(a - b) == 0 for a, b in zip(self.powers, other.powers, strict=True))
 
     @property
     def is_dimensionless(self) -> bool:
-        return all(sp.simplify(a) == 0 for a in self.powers)
+        return all(_tidy(a) == 0 for a in self.powers)
 
     def __str__(self) -> str:
         if self.is_dimensionless:

@@ -7,7 +7,9 @@ The comparison never trusts one method alone:
 2. **Numeric probe**: both forms are evaluated with mpmath at the probe's working
    precision at reproducible random points of the stated domain (the digits and the
    agreement needed are settings of the :class:`Probe`). A simplification that fails to
-   close does not decide the verdict; agreement at every point does.
+   close does not decide the verdict; agreement at every point does. The points are first
+   evaluated directly in mpmath (:mod:`.mpeval`), which can only vouch for agreement;
+   a disagreement, and its counterexample, come from exact substitution.
 
 ``confirmed`` needs the probe (or, for operator identities that cannot be probed, an exact
 canonical expansion) to agree; ``discrepancy`` needs a numeric counterexample or an exact
@@ -30,6 +32,7 @@ from types import MappingProxyType
 import mpmath
 import sympy as sp
 
+from . import mpeval
 from .budget import OutOfTimeError, within
 
 __all__ = [
@@ -137,13 +140,6 @@ def compare(
     """Compare two expressions and return a computed verdict with its evidence."""
     probe = probe or Probe()
     printed, derived = sp.sympify(printed), sp.sympify(derived)
-    difference = _simplify(printed - derived, probe.simplify_seconds)
-    symbolic_zero = difference == 0
-    ratio = None
-    if not symbolic_zero and not _is_zero(derived):
-        ratio = _simplify(printed / derived, probe.simplify_seconds)
-        symbolic_zero = ratio == 1
-
     operator_like = not (printed.is_commutative and derived.is_commutative)
     if operator_like:
         # Non-commuting operators cannot be probed numerically; an expanded polynomial in
@@ -161,6 +157,13 @@ def compare(
         if out.diagnosis:
             out.finding = out.diagnosis[0]
         return out
+
+    difference = _simplify(printed - derived, probe.simplify_seconds)
+    symbolic_zero = difference == 0
+    ratio = None
+    if not symbolic_zero and not _is_zero(derived):
+        ratio = _simplify(printed / derived, probe.simplify_seconds)
+        symbolic_zero = ratio == 1
 
     agree, example = _probe(printed, derived, probe)
     if agree is None:
@@ -234,7 +237,8 @@ def compare_relations(
         return compare(printed.rhs, derived.rhs, probe, conditions)
     right = compare(printed.rhs, derived.rhs, probe)
     if right.verdict is Verdict.CONFIRMED:
-        return compare(printed.lhs, derived.lhs, probe, conditions)
+        # Without conditions the left sides' comparison is the one just made: reuse it.
+        return compare(printed.lhs, derived.lhs, probe, conditions) if conditions else left
     return compare(printed.lhs - printed.rhs, derived.lhs - derived.rhs, probe, conditions)
 
 
@@ -263,9 +267,11 @@ def _probe(
     exprs = [_with_functions(e, probe.functions) for e in (printed, derived)]
     free = sorted(set().union(*(e.free_symbols for e in exprs)), key=lambda s: s.name)
     rng = random.Random(zlib.crc32((probe.seed + "|" + sp.srepr(printed)).encode()))
+    points = [{s: _draw(s, probe.ranges.get(s), rng) for s in free} for _ in range(probe.count)]
+    if _agree_quickly(exprs, points, probe):
+        return True, None
     evaluated = 0
-    for _ in range(probe.count):
-        point = {s: _draw(s, probe.ranges.get(s), rng) for s in free}
+    for point in points:
         values = [_evaluate(e, point, probe.digits) for e in exprs]
         if any(v is None for v in values):
             continue
@@ -280,6 +286,22 @@ def _probe(
     if evaluated == 0:
         return None, None
     return True, None
+
+
+def _agree_quickly(
+    exprs: Sequence[sp.Expr], points: Sequence[Mapping[sp.Symbol, sp.Number]], probe: Probe
+) -> bool:
+    """True if a direct mpmath evaluation of both forms agrees at every point.
+
+    A first pass only: it can vouch for agreement (the forms then agree to the probe's
+    digits whatever way they are evaluated), but an inexact value, a failure or a
+    disagreement is decided by the exact evaluation, which also gives the counterexample.
+    """
+    for point in points:
+        values = [mpeval.evaluate(e, point, probe.digits + 10) for e in exprs]
+        if values[0] is None or values[1] is None or not _agree(values[0], values[1], probe):
+            return False
+    return bool(points)
 
 
 def _with_functions(e: sp.Expr, functions: Mapping[sp.FunctionClass, sp.Lambda]) -> sp.Expr:
@@ -468,6 +490,8 @@ def _wrong_power(printed: sp.Expr, derived: sp.Expr, ratio: sp.Expr, probe: Prob
 def _missing_term(printed: sp.Expr, derived: sp.Expr, difference: sp.Expr) -> str | None:
     if isinstance(difference, sp.Add) or difference == 0:
         return None
+    if isinstance(sp.expand(difference), sp.Add):
+        return None  # several terms once expanded: never one term of either side
     p_terms = set(sp.Add.make_args(sp.expand(printed)))
     d_terms = set(sp.Add.make_args(sp.expand(derived)))
     if sp.expand(difference) in p_terms and len(p_terms) > 1:

@@ -7,7 +7,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from .paper import Paper
-from .record import Finding, judge
+from .record import Finding
+from .sharing import judge_all
 from .verdict import Verdict
 
 __all__ = ["run", "summary", "summary_line", "to_json"]
@@ -18,14 +19,10 @@ def run(
     ids: Iterable[str] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Finding]:
-    """Judge the records (all, or those named) in the paper's order."""
+    """Judge the records (all, or those named), in the paper's order; on two cores when
+    the machine has them (:mod:`.sharing`), with the same findings."""
     recs = list(paper.records) if ids is None else [paper.get(i) for i in ids]
-    out = []
-    for n, rec in enumerate(recs, 1):
-        if progress:
-            progress(n, len(recs), rec.id)
-        out.append(judge(rec, paper))
-    return out
+    return judge_all(paper, recs, progress)
 
 
 def summary(findings: Iterable[Finding]) -> dict[str, int]:
