@@ -227,8 +227,8 @@ def _gaussian_hopping_cancelling(lo: float, hi: float, per_decade: int) -> Calla
         r, e, u, k, mass = _hopping_points(_CANCELLING_POOL)
         # Which points cancel how much, from the float64 terms: only a choice of points.
         terms = lattice._gaussian_hopping_terms(r, e, u, k, mass[:, None])
-        total = sum(np.broadcast_to(t, r.shape) for t in terms).sum(axis=-1)
-        size = sum(np.abs(np.broadcast_to(t, r.shape)) for t in terms).sum(axis=-1)
+        total = np.sum([np.broadcast_to(t, r.shape) for t in terms], axis=(0, -1))
+        size = np.sum([np.abs(np.broadcast_to(t, r.shape)) for t in terms], axis=(0, -1))
         with np.errstate(divide="ignore"):
             cancel = size / np.abs(total)
         edges = _log(lo, hi, round(math.log10(hi / lo)) + 1)

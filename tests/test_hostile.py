@@ -285,9 +285,14 @@ def test_stdout_that_cannot_be_written_is_one_line():
 
 
 def test_ctrl_c_is_quiet_and_130():
-    proc = subprocess.Popen([sys.executable, "-m", "qcrystal", "verify"], stdout=subprocess.PIPE,
+    # The signal must land inside the command, not in the interpreter's start-up (which a
+    # loaded machine can stretch past any fixed delay): the child says when main() starts.
+    start = ("import sys; from qcrystal.cli import main; print('ready', flush=True); "
+             "sys.exit(main(['verify']))")  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-c", start], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
-    time.sleep(1.5)  # past the imports, inside the verification (which takes a few seconds)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    time.sleep(0.5)  # inside the verification, which takes seconds
     assert proc.poll() is None, "verify finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)

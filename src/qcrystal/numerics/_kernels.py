@@ -425,7 +425,8 @@ def exp_neg_sum_of_products(coeff: float, *factors, axis: int = -1, times=1.0):
             hi, lo = _product(arrays, inner, first)
             hi, lo = _sum_last_axis(hi, lo)
         else:  # nothing varies along the axis: the sum has one term
-            hi, lo = np.reshape(np.asarray(outer.pop(0), np.float64), shape[:-1]), 0.0
+            hi = np.reshape(np.asarray(outer.pop(0), np.float64), shape[:-1])
+            lo = np.zeros_like(hi)
         for f in outer:
             hi, lo = _times(hi, lo, f)
         hi, lo = hi * coeff, lo * coeff  # not in place: hi may still be an argument
@@ -483,7 +484,9 @@ def _product(arrays: list, chosen: list[int], first: list[int]) -> tuple[np.ndar
         hi, lo = _times(hi, lo, arrays[i])
     if lo is None:
         lo = np.zeros_like(hi)
-    return np.broadcast_arrays(hi, lo) if hi.shape != lo.shape else (hi, lo)
+    if hi.shape != lo.shape:
+        hi, lo = np.broadcast_arrays(hi, lo)
+    return hi, lo
 
 
 def _times(hi, lo, f):
