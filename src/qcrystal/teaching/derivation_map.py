@@ -146,6 +146,10 @@ def _main(argv: list[str]) -> int:
     """The helper: read the graph from stdin, draw it at ``argv[0]``, print the edges."""
     import tempfile
 
+    # Behind the verification it overlaps: that uses both cores (a forked helper), and
+    # this one's imports must not slow it down, only fill the time it leaves free.
+    if hasattr(os, "nice"):
+        os.nice(10)
     # Before the graph arrives (see above): a first drawing also loads the fonts, the
     # layout engine and the SVG writer, half the time of drawing the map itself.
     with tempfile.TemporaryDirectory() as scratch:
