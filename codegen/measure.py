@@ -222,13 +222,11 @@ def _gaussian_hopping_cancelling(lo: float, hi: float, per_decade: int) -> Calla
 
     def run():
         from qcrystal import numerics as qcrystal
-        from qcrystal.numerics import lattice
+        from qcrystal.numerics import _kernels, lattice
 
         r, e, u, k, mass = _hopping_points(_CANCELLING_POOL)
         # Which points cancel how much, from the float64 terms: only a choice of points.
-        terms = lattice._gaussian_hopping_terms(r, e, u, k, mass[:, None])
-        total = np.sum([np.broadcast_to(t, r.shape) for t in terms], axis=(0, -1))
-        size = np.sum([np.abs(np.broadcast_to(t, r.shape)) for t in terms], axis=(0, -1))
+        total, size = _kernels.term_sums(lattice._gaussian_hopping_terms, r, e, u, k, mass[:, None])
         with np.errstate(divide="ignore"):
             cancel = size / np.abs(total)
         edges = _log(lo, hi, round(math.log10(hi / lo)) + 1)

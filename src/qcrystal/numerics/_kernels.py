@@ -29,6 +29,7 @@ __all__ = [
     "refined_sum",
     "sin_squared",
     "sqrt_product",
+    "term_sums",
     "two_prod",
 ]
 
@@ -338,22 +339,8 @@ def refined_sum(terms, *args, ratio: float):
     (some platforms), nothing is refined and the error grows as Σ|t|/|Σt|.
     """
     full = np.broadcast_shapes(*(np.shape(a) for a in args))
-    # Arguments broadcast along the short direction axis (a mass of shape (n, 1)) are
-    # spread out once: NumPy runs such a broadcast as n loops of d elements, ~6x slower
-    # than one contiguous pass, and ``terms`` would pay that in every operation.
-    args = tuple(
-        a
-        if np.ndim(a) == 0 or np.shape(a) == full
-        else np.ascontiguousarray(np.broadcast_to(a, full))
-        for a in args
-    )
-    parts = terms(*args)
-    total = np.zeros(full)
-    size = np.zeros(full)
-    for t in parts:
-        total += t
-        size += np.abs(t)
-    total, size = _sum_directions(total), _sum_directions(size)
+    args = _spread(args, full)
+    total, size = _sums(terms(*args), full)
     if not _LONG_DOUBLE_IS_WIDER:
         return total
     with np.errstate(invalid="ignore"):
@@ -374,6 +361,34 @@ def refined_sum(terms, *args, ratio: float):
         again += t
     total.reshape(-1)[where] = again.sum(axis=-1)
     return total
+
+
+def term_sums(terms, *args) -> tuple[np.ndarray, np.ndarray]:
+    """Σt and Σ|t| over the last axis of the terms ``terms(*args)`` returns, point by point
+    (their ratio is how much the terms cancel: what :func:`refined_sum` refines by)."""
+    full = np.broadcast_shapes(*(np.shape(a) for a in args))
+    return _sums(terms(*_spread(args, full)), full)
+
+
+def _spread(args, full: tuple[int, ...]) -> tuple:
+    """Arguments broadcast along the short direction axis (a mass of shape (n, 1)) spread
+    out once: NumPy runs such a broadcast as n loops of d elements, ~6x slower than one
+    contiguous pass, and ``terms`` would pay that in every operation."""
+    return tuple(
+        a
+        if np.ndim(a) == 0 or np.shape(a) == full
+        else np.ascontiguousarray(np.broadcast_to(a, full))
+        for a in args
+    )
+
+
+def _sums(parts, full: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    total = np.zeros(full)
+    size = np.zeros(full)
+    for t in parts:
+        total += t
+        size += np.abs(t)
+    return np.asarray(_sum_directions(total)), _sum_directions(size)
 
 
 def _sum_directions(a: np.ndarray) -> np.ndarray:
