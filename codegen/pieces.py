@@ -8,6 +8,8 @@ form equal to the derived one by the verdict machinery before any code is writte
 
 from __future__ import annotations
 
+import functools
+
 import mpmath
 import sympy as sp
 from sympy.codegen.cfunctions import expm1
@@ -90,14 +92,19 @@ Z_CLAMP = 40.0
 # From the smallest integer b where everything but 1/2 + ζ(2)/(2b²) adds up to less than
 # this (≈ 1e-3 ulp of I₃ ≥ 1/2), the two-term asymptote replaces exp, log1p and Li₂.
 ASYMPTOTIC_TOL = 1e-19
-# The melting root b of I₃(b) − 1/2 = X: tabulated as ln b against t = ln X between the
-# two asymptotes, so that one Newton step in b finishes it. From b = ASYMPTOTIC up the
-# two-term asymptote is I₃ itself and b = √(ζ(2)/(2X)) is the root; below b = MELTING_SMALL_B
-# the root of 1/b + b/9 = R is within 1e-10 of it. In between, MELTING_PIECES polynomials
-# in equal pieces of t, each the lowest degree whose fit error in ln b is below MELTING_TOL
-# (a Newton step from there leaves ~1e-22, far below rounding).
-MELTING_SMALL_B = 0.01
-MELTING_PIECES = 12
+# The melting root b of I₃(b) = R, R = T_D/(C E_K), on two sides of MELTING_R_SWITCH, the
+# largest two-decimal R at or below I₃(SWITCH):
+# - from it up (b ≤ 1.008, the series side), 1/(bR) = 1 + w g(w) is a smooth function of
+#   w = 1/R² (its Chebyshev coefficients fall ~20× a degree), so one fit of g over
+#   [0, 1/MELTING_R_SWITCH²] gives the root itself, with no Newton step: an error below
+#   MELTING_SERIES_TOL in g, times w ≤ 0.83, is a few hundredths of an ulp of T_m;
+# - below it (b > SWITCH, only the dilogarithm branches of I₃), ln b tabulated against
+#   t = ln X, X = R − 1/2, so that one Newton step in b finishes it. From b = ASYMPTOTIC up
+#   the two-term asymptote is I₃ itself and b = √(ζ(2)/(2X)) is the root; in between,
+#   MELTING_PIECES polynomials in equal pieces of t, each the lowest degree whose fit error
+#   in ln b is below MELTING_TOL (a Newton step from there leaves ~1e-22, far below rounding).
+MELTING_SERIES_TOL = 1e-17
+MELTING_PIECES = 6
 MELTING_TOL = 1e-11
 
 
@@ -130,10 +137,8 @@ def phonon_tables() -> dict[str, object]:
     li2, li2_err = _chebyshev(
         lambda z: mpmath.polylog(2, z) / z if z else mpmath.mpf(1), z_max, LI2_TOL
     )
-    degree = len(small_b) - 1
-    # d/db [b f(b²)] = Σ c_k (2k + 1) t^k for f = Σ c_k t^k (coefficients highest first).
-    small_b_slope = [c * (2 * (degree - i) + 1) for i, c in enumerate(small_b)]
     asymptotic = _asymptotic_start()
+    r_switch = _melting_r_switch(coeffs)
     threshold = phonons.derive_zero_temperature().result.rhs  # T_D/E_K > this at T = 0
     # (48) as derived: C(d) (E_K/T_D) I_d < 1; the factor C(d) = 4d² (the paper prints 12).
     criterion = phonons.derive_lindemann().result.lhs
@@ -142,17 +147,16 @@ def phonon_tables() -> dict[str, object]:
         raise RuntimeError(f"(48) is not C(d) (E_K/T_D) I_d: {criterion}")
     return {
         "lindemann_factor": [_f64(lindemann.subs(d, k)) for k in (1, 2, 3)],
-        "i3_series_1": _f64(coeffs[0]),  # I₃ = 1/b + b/9 + …: the first coefficient
         "td_factor": [_f64(factor.subs(d, k)) for k in (1, 2, 3)],
         "zero_t_threshold": [_threshold(threshold, k) for k in (1, 2, 3)],
         "small_b": [repr(float(c)) for c in small_b],
-        "small_b_slope": [repr(float(c)) for c in small_b_slope],
         "small_b_error": f"{float(small_err):.1e}",
         "li2": [repr(float(c)) for c in li2],
         "li2_error": f"{float(li2_err):.1e}",
         "switch": SWITCH,
         "zeta2": _f64(sp.pi**2 / 6),
-        "melting": _melting_table(asymptotic),
+        "melting": _melting_table(asymptotic, r_switch),
+        "melting_series": _melting_series(coeffs, r_switch),
         "z_clamp": Z_CLAMP,
         "asymptotic": asymptotic,
     }
@@ -162,6 +166,46 @@ def _i3_mp(b: mpmath.mpf) -> mpmath.mpf:
     """I₃(b) − 1/2 from the dilogarithm form of (48) at the working precision."""
     z = mpmath.exp(-2 * b)
     return mpmath.pi**2 / (12 * b * b) + mpmath.log1p(-z) / b - mpmath.polylog(2, z) / (2 * b * b)
+
+
+def _i3_taylor(coeffs: list[sp.Rational], b: mpmath.mpf) -> mpmath.mpf:
+    """I₃(b) = 1/b + b f(b²) from its Taylor series (convergent for b < π), at 50 digits."""
+    with mpmath.workdps(50):
+        return 1 / b + b * _taylor(coeffs, b * b)
+
+
+def _melting_r_switch(coeffs: list[sp.Rational]) -> float:
+    """MELTING_R_SWITCH: I₃(SWITCH) rounded down to two decimals, so that every root the
+    Newton side solves (R below it) lies at b > SWITCH, on the dilogarithm branches."""
+    with mpmath.workdps(50):
+        return float(mpmath.floor(_i3_taylor(coeffs, mpmath.mpf(SWITCH)) * 100) / 100)
+
+
+def _melting_series(coeffs: list[sp.Rational], r_switch: float) -> dict[str, object]:
+    """The series side of the melting root (see MELTING_SERIES_TOL): g(w) with
+    1/(bR) = 1 + w g(w), w = 1/R², where I₃(b) = R ≥ r_switch, fitted on [0, 1/r_switch²].
+
+    Each value of g is mpmath's root of the Taylor series of I₃ (50 digits, from b = 1/R);
+    1/(bR) − 1 ≈ −w/9 loses log10(1/w) ≤ 4 of those digits at the fit's nodes.
+    """
+    with mpmath.workdps(50):
+        # chebyfit asks for every node once per coefficient: each root is found once
+        @functools.cache
+        def g(w: mpmath.mpf) -> mpmath.mpf:
+            if not w:  # R = inf: 1/(bR) = 1 − w/9 + …, the first Taylor coefficient
+                return -mpmath.mpf(coeffs[0].p) / coeffs[0].q
+            R = 1 / mpmath.sqrt(w)
+            root = mpmath.findroot(lambda b: _i3_taylor(coeffs, b) - R, 1 / R)
+            return (1 / (root * R) - 1) / w
+
+        fit, err = _chebyshev(g, 1 / mpmath.mpf(r_switch) ** 2, MELTING_SERIES_TOL)
+        edge = mpmath.findroot(lambda b: _i3_taylor(coeffs, b) - r_switch, 1)
+    return {
+        "coeffs": [repr(float(c)) for c in fit],
+        "error": f"{float(err):.1e}",
+        "r_switch": repr(r_switch),
+        "b_switch": f"{float(edge):.4f}",
+    }
 
 
 def _melting_root(t: mpmath.mpf) -> mpmath.mpf:
@@ -175,8 +219,9 @@ def _melting_root(t: mpmath.mpf) -> mpmath.mpf:
 _MELTING_NODES = 16  # Chebyshev nodes a piece: the coefficients past degree 12 are < 1e-13
 
 
-def _melting_table(asymptotic: float) -> dict[str, object]:
-    """The pieces of the tabulated start of the melting root (see MELTING_PIECES).
+def _melting_table(asymptotic: float, r_switch: float) -> dict[str, object]:
+    """The pieces of the tabulated start of the melting root (see MELTING_PIECES), from
+    b = ``asymptotic`` down to the root at R = ``r_switch``.
 
     On each piece the root is found at 16 Chebyshev nodes (30 digits); the Chebyshev
     series through them is cut where the rest falls below MELTING_TOL and written in
@@ -184,7 +229,7 @@ def _melting_table(asymptotic: float) -> dict[str, object]:
     """
     with mpmath.workdps(30):
         t_lo = mpmath.log(_i3_mp(mpmath.mpf(asymptotic)))
-        t_hi = mpmath.log(_i3_mp(mpmath.mpf(MELTING_SMALL_B)))
+        t_hi = mpmath.log(mpmath.mpf(r_switch) - mpmath.mpf(1) / 2)  # X = R − 1/2 there
         # round outwards to two decimals: the table covers a little more than it must
         t_lo = mpmath.floor(t_lo * 100) / 100
         t_hi = mpmath.ceil(t_hi * 100) / 100
@@ -225,7 +270,6 @@ def _melting_table(asymptotic: float) -> dict[str, object]:
         "t_hi": repr(float(t_hi)),
         "pieces": pieces,
         "error": f"{float(worst):.1e}",
-        "small_b": MELTING_SMALL_B,
     }
 
 

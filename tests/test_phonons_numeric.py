@@ -116,10 +116,12 @@ def _melting_reference(td, ek):
         return float(mp.mpf(td) / (2 * mp.exp(logb)))
 
 
+# Both sides of the switch R = T_D/(36 E_K) = MELTING_R_SWITCH (T_D/E_K = 39.6) included.
 @pytest.mark.parametrize(
     "ratio",
-    [18.000001, 18.001, 18.1, 18.5, 20.0, 25.0, 36.0, 50.0, 100.0, 300.0, 1e3, 1e4, 1e6, 1e12],
-)
+    [18.000001, 18.001, 18.1, 18.5, 20.0, 25.0, 36.0, 39.6 * (1 - 1e-12), 39.6, 39.6 * (1 + 1e-12),
+     50.0, 100.0, 300.0, 1e3, 1e4, 1e6, 1e12],
+)  # fmt: skip
 def test_melting_temperature_against_root_finding(ratio):
     from qcrystal.numerics.phonons import melting_temperature
 
@@ -190,8 +192,9 @@ def _melting_far(td, ek):
     [
         (4.243321199409715e306, 2.3574006663387305e305),  # E_K past the Dekker split's range
         (1e-10, 1e-320),  # T_D/E_K overflows, T_m does not
-        (1.0, 1 / 5e155),  # R·R overflows in the small-b start
+        (1.0, 1 / 5e155),  # 1/R² of the series side is subnormal
         (1.0, 1e-300),
+        (1.8e305, 5e301),  # T_D·T_s of the series side overflows, T_m ≈ 9e306 does not
     ],
 )
 def test_melting_temperature_at_extreme_ratios(td, ek):
@@ -210,7 +213,7 @@ def test_melting_temperature_infinite_cases_are_inf_not_nan():
 
     assert melting_temperature(np.inf, 1.0, 3) == np.inf
     assert melting_temperature(1e200, 1e-200, 3) == np.inf  # T_D²/(72 E_K) overflows
-    assert melting_temperature(1e300, 1e281, 3) == np.inf  # the same, on the Newton path
+    assert melting_temperature(1e300, 1e281, 3) == np.inf  # the same, R = 2.8e17
 
 
 @pytest.mark.parametrize(
@@ -238,16 +241,20 @@ def test_debye_integral_overflows_to_inf_quietly():
 
 
 def test_the_tabulated_melting_start_is_within_1e_10_of_the_root():
-    """melting_temperature takes one Newton step from its tabulated start, so the start must
-    hold the root b of I₃(b) − 1/2 = X to ~1e-10 (the step squares that to 1e-20) over every
-    X: each piece of the table at its ends and middle, and the asymptotes beyond it, against
-    mpmath's root of the quadrature of (48) at 40 digits."""
+    """Below R = MELTING_R_SWITCH melting_temperature takes one Newton step from its
+    tabulated start, so the start must hold the root b of I₃(b) − 1/2 = X to ~1e-10 (the
+    step squares that to 1e-20) over every X it is given there, 0 < X ≤ R_SWITCH − 1/2:
+    each piece of the table at its ends and middle, the asymptote below it and the largest
+    X, against mpmath's root of the quadrature of (48) at 40 digits. The step takes the
+    slope of I₃'s dilogarithm branches, so every start must lie beyond b = SWITCH."""
     width = (phonons.tables.MELTING_T_HI - phonons.tables.MELTING_T_LO) / len(phonons._MELT_TABLE)
     ends = phonons.tables.MELTING_T_LO + width * np.arange(len(phonons._MELT_TABLE) + 1)
-    inner = np.concatenate([ends - 1e-9, ends + 1e-9, ends[:-1] + width / 2])
-    t = np.concatenate([inner, np.linspace(-20.0, -6.3, 8), np.linspace(3.92, 46.0, 8)])
-    X = np.exp(t)
+    inner = np.concatenate([ends - 1e-9, ends[:-1] + 1e-9, ends[:-1] + width / 2])
+    t = np.concatenate([inner, np.linspace(-20.0, -6.3, 8)])
+    X = np.concatenate([np.exp(t), [phonons._R_SWITCH - 0.5]])
+    assert X.max() < np.exp(phonons.tables.MELTING_T_HI)  # the table covers the Newton side
     start = phonons._melting_start(X)
+    assert np.all(start > phonons._SWITCH)
     worst = 0.0
     for x, b0 in zip(X, start, strict=True):
         with mp.workdps(40):
@@ -259,3 +266,37 @@ def test_the_tabulated_melting_start_is_within_1e_10_of_the_root():
             worst = max(worst, float(abs(b0 / b - 1)))
     print(f"tabulated melting start: worst relative error {worst:.1e}")
     assert worst <= 1e-10
+
+
+def test_the_melting_series_is_the_root_above_the_switch():
+    """From R = MELTING_R_SWITCH up melting_temperature takes 1/(bR) = 1 + w g(w), w = 1/R²,
+    from the generated fit g as the root itself (no Newton step). The fit, its float64
+    coefficients evaluated exactly, against mpmath's root of I₃(b) = R by quadrature of
+    (48) at 40 digits: evenly over w ∈ (0, 1/R_SWITCH²] (the switch included) and at large
+    R. The bound 3e-17 (0.14 ulp) is the generator's fit error, 5e-18, and the rounding of
+    the coefficients."""
+    w_max = 1 / phonons._R_SWITCH**2
+    R = np.concatenate([1 / np.sqrt(w_max * np.linspace(1 / 12, 1, 12)), [1e3, 1e6]])
+    R[11] = phonons._R_SWITCH  # exactly, not through the square root
+    worst = 0.0
+    for r in R:
+        with mp.workdps(40):
+            w = 1 / mp.mpf(float(r)) ** 2
+            fit = 1 + w * mp.polyval([mp.mpf(c) for c in phonons._SERIES], w)
+            b = mp.findroot(lambda v, r=r: I3(v) - mp.mpf(float(r)), 1 / mp.mpf(float(r)))
+            worst = max(worst, float(abs(fit * (b * mp.mpf(float(r))) - 1)))
+    print(f"melting series: worst relative error {worst:.1e}")
+    assert worst <= 3e-17
+
+
+def test_melting_temperature_does_not_depend_on_its_neighbours():
+    """Both sides of the switch, the edge, the overflow fix and d ≠ 3 in one block give,
+    bit for bit, what each point gives alone."""
+    from qcrystal.numerics.phonons import melting_temperature
+
+    td = np.array([17.0, 18.5, 30.0, 39.6, 40.0, 1e3, 1e25, 1.8e305, 1e300, 50.0, 50.0])
+    ek = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 5e301, 1e281, 1.0, 1.0])
+    d = np.array([3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 1])
+    together = melting_temperature(td, ek, d)
+    alone = [melting_temperature(a, b, c) for a, b, c in zip(td, ek, d, strict=True)]
+    assert together.tobytes() == np.array(alone).tobytes()

@@ -10,6 +10,7 @@ measured accuracy) is computed from the derivations by ``qcrystal codegen`` into
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,9 +31,11 @@ __all__ = [
 
 _TD_FACTOR = np.array(tables.TD_FACTOR)
 _ZERO_T_THRESHOLD = np.array(tables.ZERO_T_THRESHOLD)
-_SMALL_B, _SMALL_B_SLOPE, _LI2 = tables.SMALL_B, tables.SMALL_B_SLOPE, tables.LI2
+_SMALL_B, _LI2 = tables.SMALL_B, tables.LI2
 _SWITCH, _ASYMPTOTIC, _Z_CLAMP = tables.SWITCH, tables.ASYMPTOTIC, tables.Z_CLAMP
 _ZETA2 = tables.ZETA2
+# The melting root on the series side (R ≥ _R_SWITCH): 1/(bR) = 1 + w·g(w), w = 1/R².
+_R_SWITCH, _SERIES = tables.MELTING_R_SWITCH, tables.MELTING_SERIES
 # The tabulated start of the melting root, as arrays: pieces padded with leading zeros to
 # one length, so that Horner's rule runs over every point at once.
 _MELT_DEGREE = max(len(piece) for piece in tables.MELTING_TABLE)
@@ -46,9 +49,6 @@ _MELT_WIDTH = (tables.MELTING_T_HI - tables.MELTING_T_LO) / len(tables.MELTING_T
 # localization at T = 0 is R = 1/2, i.e. T_D = (C/2) E_K.
 _C3 = tables.LINDEMANN_FACTOR[3]
 _HALF_C3, _TWICE_C3 = 0.5 * _C3, 2.0 * _C3
-_FOUR_C1 = 4.0 * tables.I3_SERIES_1  # the small-b start solves 1/b + c₁b = R
-# Above R − 1/2 = this, the melting root is b = 1/R to b²/9 < 1e-41: no Newton needed.
-_R_SERIES = 1e20
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -186,9 +186,10 @@ def melting_temperature(T_D: ArrayLike, E_K: ArrayLike, d: ArrayLike) -> NDArray
 
     Solves d² (E_K/T_D) I_d(T_D/2T) = 1/4 for T. For d = 3 the root in b = T_D/2T is
     bracketed by 1/R ≤ b ≤ 1/(R − 1/2), R = T_D/(4d²E_K), because 1/z ≤ coth z ≤ 1 + 1/z.
-    One Newton step in b finishes a start that is within 1e-10 of the root: an asymptote
-    of I₃ where one is that close, a generated table of ln b against ln(R − 1/2) between
-    them (no loop over points, one evaluation of I₃ a point).
+    From R = 1.1 up (T_D/E_K ≥ 39.6, b ≤ 1.008) a generated fit of 1/(bR) in 1/R² gives
+    the root itself. Below it one Newton step in b finishes a start that is within 1e-10
+    of the root: an asymptote of I₃ where one is that close, a generated table of ln b
+    against ln(R − 1/2) between them (one evaluation of I₃ a point). No loop over points.
     Returns 0.0 where the localized state is unstable already at T = 0 (R ≤ 1/2, i.e.
     T_D/E_K ≤ 18 for d = 3), and for d = 1, 2, where I_d diverges at every T > 0.
 
@@ -279,47 +280,93 @@ def _lindemann_ratio(T_D, E_K, T, d):
 
 
 def _melting_temperature(T_D, E_K, d):
-    # For d = 3 the bound is I₃(b) = R = T_D/(C E_K), C = 36. Near the edge R → 1/2 the root b
-    # grows like (R − 1/2)^(−1/2), and a rounded R would lose R/(R − 1/2) ulp in R − 1/2. So
-    # the excess X = R − 1/2 = (T_D − (C/2) E_K)/(C E_K) is formed from (C/2) E_K = p + e
-    # exactly, and Newton works on I₃ − 1/2, which the large-b branches give without
-    # cancellation.
-    # Everything is scaled by E_K's binary exponent first (exact), so that the Dekker split
-    # cannot overflow and T_D/E_K is formed once.
+    # For d = 3 the bound is I₃(b) = R = T_D/(C E_K), C = 36, solved on the two sides of
+    # R = _R_SWITCH: from it up (the series side, b ≤ 1.008) the generated fit gives the
+    # root itself; below it (b > SWITCH) one Newton step finishes a tabulated start.
+    if np.ndim(d) == 0 and d != 3:  # d = 1, 2: I_d diverges at every T > 0
+        return np.zeros(np.broadcast_shapes(np.shape(T_D), np.shape(E_K)))
+    # Everything is scaled by E_K's binary exponent first (exact), so that T_D/E_K is formed
+    # once and the Dekker split of the Newton side cannot overflow.
     m_E, e_E = np.frexp(E_K)
-    with np.errstate(over="ignore", under="ignore"):
+    # The series side runs over the whole block, no gathering: the points of the Newton side
+    # (R → 0 gives w = inf, E_K = inf gives NaN) get a value there too, which they replace.
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         T_s = np.ldexp(T_D, -e_E)  # (T_D/E_K)·m_E; inf where the ratio overflows
+        R = T_s / (_C3 * m_E)
+        T_m = _melting_series_side(T_D, T_s, m_E, e_E, R)
+    newton = ~(R >= _R_SWITCH)  # NaN too (T_D = E_K = inf): it has no localized state
+    if np.any(newton):
+        index = np.flatnonzero(newton)
+        T_m.reshape(-1)[index] = _melting_newton_side(
+            *(_at(a, T_m.shape, index) for a in (T_D, T_s, m_E))
+        )
+    if np.ndim(d):
+        T_m = np.where(d == 3, T_m, 0.0)
+    return T_m
+
+
+def _at(a, shape: tuple[int, ...], index):
+    """``a`` broadcast to ``shape``, at the flat ``index``; a 0-d ``a`` as it is."""
+    return a if np.ndim(a) == 0 else np.broadcast_to(a, shape).reshape(-1).take(index)
+
+
+def _melting_series_side(T_D, T_s, m_E, e_E, R):
+    """T_m = T_D/(2b) where the root lies on the series side (R ≥ _R_SWITCH), from the
+    generated fit: (T_D R/2)(1 + w g(w)), w = 1/R², summed last, so that the rounding of the
+    small |w g(w)| < 0.1 hardly counts.
+
+    T_D R/2 is formed as T_D·T_s/(2C m_E): the rounded R enters only w g(w).
+    """
+    w = 1.0 / R
+    w *= w
+    correction = horner(w, _SERIES)
+    correction *= w
+    product = T_D * T_s  # T_D² m_E/E_K
+    lead = product / (_TWICE_C3 * m_E)
+    T_m = np.asarray(lead * correction)  # an array for 0-d arguments too: written into below
+    T_m += lead
+    if product.size and not np.max(product) < np.inf:
+        # T_D·T_s overflowed (from T_m ≈ 2.5e306 up, or where T_D/E_K did): the same
+        # product there from mantissas and exponents, which leaves float64 only if T_m does.
+        index = np.flatnonzero(~(product < np.inf))
+        m_T, e_T = np.frexp(_at(T_D, product.shape, index))
+        big = m_T * m_T / (_TWICE_C3 * _at(m_E, product.shape, index))
+        big = np.ldexp(big, 2 * e_T - _at(e_E, product.shape, index))
+        # lead·(1 + w g(w)) as above; where lead itself is inf, inf (not inf − inf)
+        fixed = big + big * _at(correction, T_m.shape, index)
+        T_m.reshape(-1)[index] = np.where(np.isinf(big), big, fixed)
+    return T_m
+
+
+def _melting_newton_side(T_D, T_s, m_E):
+    """T_m where the root lies beyond b = SWITCH (R < _R_SWITCH); 0.0 where R ≤ 1/2, where
+    the localized state is unstable already at T = 0."""
+    # Near the edge R → 1/2 the root b grows like (R − 1/2)^(−1/2), and a rounded R would
+    # lose R/(R − 1/2) ulp in R − 1/2. So the excess X = R − 1/2 = (T_D − (C/2) E_K)/(C E_K)
+    # is formed from (C/2) m_E = p + e exactly, and Newton works on I₃ − 1/2, which the
+    # large-b branches give without cancellation.
     with np.errstate(invalid="ignore"):  # E_K = inf: m_E = inf, no localized state
         p, e = two_prod(m_E, _HALF_C3)
-    with np.errstate(invalid="ignore"):
         X = ((T_s - p) - e) / (_C3 * m_E)
-    solvable = (d == 3) & (X > 0)
-    # Far from the edge b is tiny, and I₃ = 1/b + b/9 + … puts the root at b = 1/R to b²/9:
-    # T_m = T_D R/2 = T_D²/(2C E_K), from mantissas and exponents (no overflow on the way).
-    series = solvable & (X > _R_SERIES)
-    newton = solvable & ~series
-    # Every point runs the same steps (no gathering); the others on a dummy X = 1/2.
-    Xs = np.where(newton, X, 0.5)
+    solvable = X > 0
+    # Every point runs the same steps; the others on a dummy X = 1/2 (inside the table).
+    Xs = np.where(solvable, X, 0.5)
     b = _melting_start(Xs)
     # One Newton step in b: the start is within 1e-10, so the step leaves ~1e-20, and b
     # itself (not ln b) carries no more than its own rounding.
     excess, slope = _i3_excess_with_slope(b)
     b -= (excess - Xs) / slope
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        near = T_D / (2.0 * b)  # inf only where T_m itself exceeds float64
-        if not np.any(series):  # the usual block: no ratio past R = 1e20
-            return np.where(newton, near, 0.0)
-        m_T, e_T = np.frexp(T_D)
-        far = np.ldexp(m_T * m_T / (_TWICE_C3 * m_E), 2 * e_T - e_E)
-    return np.where(newton, near, np.where(series, far, 0.0))
+    # b > SWITCH: T_m < T_D/2 cannot overflow (it underflows with a T_D near 1e-308)
+    with np.errstate(under="ignore"):
+        return np.where(solvable, T_D / (2.0 * b), 0.0)
 
 
 def _melting_start(X):
-    """The root b of I₃(b) − 1/2 = X > 0 to within 1e-10: the asymptote √(ζ(2)/(2X)) where
-    b ≥ ASYMPTOTIC (exact there), the root of 1/b + c₁b = R where b is small, and the
-    generated table of ln b against ln X in between."""
+    """The root b of I₃(b) − 1/2 = X for the X of the Newton side (0 < X ≤ _R_SWITCH − 1/2,
+    where the table ends), to within 1e-10: the asymptote √(ζ(2)/(2X)) where b ≥ ASYMPTOTIC
+    (exact there), the generated table of ln b against ln X below."""
     t = np.log(X)
-    # the table is evaluated at its own ends outside them (where an asymptote is taken):
+    # the table is evaluated at its own ends outside them (where the asymptote is taken):
     # a polynomial at s ≫ 1 would overflow
     inside = np.clip(t, tables.MELTING_T_LO, tables.MELTING_T_HI)
     # the piece: truncation of a nonnegative product (floor division of floats is ~20x
@@ -330,12 +377,8 @@ def _melting_start(X):
     for j in range(2, _MELT_DEGREE):
         ln_b *= s
         ln_b += _MELT_POWERS[j].take(k)
-    R = X + 0.5
-    small = 2.0 / (R + np.sqrt(np.maximum(R * R - _FOUR_C1, 0.0)))
     large = np.sqrt(_ZETA2 / (2.0 * X))
-    return np.where(
-        t < tables.MELTING_T_LO, large, np.where(t > tables.MELTING_T_HI, small, np.exp(ln_b))
-    )
+    return np.where(t < tables.MELTING_T_LO, large, np.exp(ln_b))
 
 
 def _i3(b):
@@ -344,30 +387,39 @@ def _i3(b):
 
 
 def _i3_excess_with_slope(b):
-    """I₃(b) − 1/2 and dI₃/db, from the same branches as :func:`_i3`."""
+    """I₃(b) − 1/2 and dI₃/db for b ≥ SWITCH, from the same branches as :func:`_i3`."""
     return _i3_branches(b, slope=True)
 
 
 def _i3_branches(b, slope: bool):
-    """I₃(b); with ``slope``, I₃(b) − 1/2 and dI₃/db. Every point through its own branch."""
+    """I₃(b); with ``slope``, I₃(b) − 1/2 and dI₃/db. Every point through its own branch.
+
+    The slope is for the Newton side of the melting root, which lies beyond b = SWITCH
+    (see :func:`_melting_newton_side`): the series branch has none, and a point below
+    SWITCH is NaN there.
+    """
     b = np.asarray(b, dtype=np.float64)
     flat = b.reshape(-1)
     # Gathering each branch's points by index and scattering the results back costs about
     # four passes; running both branches everywhere costs one whole branch more (~25
     # passes). Measured 1.6x faster over a block of log-uniform b.
-    parts = (
-        (np.flatnonzero(flat < _SWITCH), _i3_small),
-        (np.flatnonzero((flat >= _SWITCH) & (flat < _ASYMPTOTIC)), _i3_large),
-        (np.flatnonzero(flat >= _ASYMPTOTIC), _i3_asymptotic),
-    )
+    parts: list[tuple[NDArray[np.intp], Callable[[Any], tuple[Any, Any]]]] = [
+        (
+            np.flatnonzero((flat >= _SWITCH) & (flat < _ASYMPTOTIC)),
+            functools.partial(_i3_large, slope=slope),
+        ),
+        (np.flatnonzero(flat >= _ASYMPTOTIC), functools.partial(_i3_asymptotic, slope=slope)),
+    ]
+    if not slope:
+        parts.insert(0, (np.flatnonzero(flat < _SWITCH), _i3_small))
     # NaN where no branch claims a point (b = NaN, from inf/inf upstream): never garbage.
     value = np.full(flat.shape, np.nan)
     dvalue: Any = np.full(flat.shape, np.nan) if slope else None
     for index, branch in parts:
         if index.size == flat.size:  # one branch holds every point: no gathering
-            value, dvalue = branch(flat, slope)
+            value, dvalue = branch(flat)
         elif index.size:
-            v, dv = branch(flat.take(index), slope)
+            v, dv = branch(flat.take(index))
             value[index] = v
             if slope:
                 dvalue[index] = dv
@@ -375,18 +427,13 @@ def _i3_branches(b, slope: bool):
     return value, (dvalue.reshape(b.shape) if slope else None)
 
 
-def _i3_small(b, slope: bool):
-    """The b < _SWITCH branch: 1/b + b f(b²), and its slope f(t) + 2t f′(t) − 1/b²."""
-    t = b * b
+def _i3_small(b):
+    """The b < _SWITCH branch: 1/b + b f(b²) (and no slope)."""
     with np.errstate(over="ignore", divide="ignore"):
         inv = 1.0 / b  # inf below b ≈ 5.6e-309, where I₃ > 1/b overflows too
-    value = b * horner(t, _SMALL_B)
+    value = b * horner(b * b, _SMALL_B)
     value += inv
-    if not slope:
-        return value, None
-    dvalue = horner(t, _SMALL_B_SLOPE)
-    dvalue -= inv * inv
-    return value - 0.5, dvalue  # I₃ > 1.1 here: subtracting 1/2 cancels nothing
+    return value, None
 
 
 def _i3_asymptotic(b, slope: bool):
