@@ -196,7 +196,7 @@ FUNCTIONS: tuple[Function, ...] = (
             "1 − cos(k₀r)e^(−q), q = k₀²/(mε), is evaluated as "
             "−expm1(−q) + 2e^(−q)sin²(k₀r/2) to avoid cancellation.",
             "J changes sign where its kinetic and lattice terms t cancel; relative to J a "
-            "float64 sum is then off by up to about Σ|t|/(3|Σt|) ulp. Where Σ|t| > 8|Σt| the "
+            "float64 sum is then off by up to about Σ|t|/(2|Σt|) ulp. Where Σ|t| > 7|Σt| the "
             "bracket is summed again in long double (11 more bits on x86), which keeps J "
             "within a few ulp of itself up to Σ|t|/|Σt| ~ 10⁴ and loses about "
             "Σ|t|/(2·10⁴|Σt|) ulp beyond. Where long double is float64 (e.g. ARM macOS) "

@@ -24,6 +24,7 @@ from sympy.codegen.cfunctions import expm1
 from qcrystal.symbolic import Verdict, compare
 
 from . import measure, pieces
+from .inplace import signed_sum_lines
 from .printer import cse_lines
 from .registry import FUNCTIONS, Function
 
@@ -48,6 +49,7 @@ _KERNELS = (
     "refined_sum",
     "sin_squared",
     "sqrt_product",
+    "Workspace",
 )
 
 
@@ -107,22 +109,28 @@ def _function_context(f: Function) -> dict:
         _prove_stable(parts["bracket_stable"], parts["bracket"], f.name)
         # The bracket as its additive terms, so that the kernel can tell where they cancel.
         terms = sp.Add.make_args(sp.expand(parts["bracket_stable"]))
-        term_lines, printed_terms = cse_lines(list(terms), names)
+        term_lines = signed_sum_lines(list(terms), names)
         arglist = ", ".join(a.name for a in f.args)
         ratio = pieces.CANCELLATION_RATIO
-        bracket = f"refined_sum(_{f.name}_terms, {arglist}, ratio={ratio!r})"
+        if f"Σ|t| > {ratio:g}|Σt|" not in " ".join(f.notes):  # the docstring says the ratio
+            raise RuntimeError(f"the notes of {f.name} do not state Σ|t| > {ratio:g}|Σt|")
+        bracket = f"refined_sum(_{f.name}_terms, {arglist}, ratio={ratio!r}, work=work)"
         decay = _compensated_decay(parts["exponent"], names)
         if decay is None:  # not a monomial: the plain float64 exponent
             lines, (expo,) = cse_lines([parts["exponent"]], names)
             result = f"-np.exp(-np.sum({expo}, axis=-1)) * bracket"
         else:
-            lines, result = [], f"-{decay}"
+            lines, result = [], decay
         directed = [a.name for a in f.args if a.name != "m"]  # the per-direction arguments
         shapes = ", ".join(f"np.shape({n})" for n in directed)
         flags = ", ".join(str(a.name != "m") for a in f.args)
         checks = [f'as_directions(np.broadcast_shapes({shapes}), "{", ".join(directed)}")']
-        call = f"per_direction(_{f.name}, {arglist}, directed=({flags}))"
+        call = f"per_direction(_{f.name}, {arglist}, directed=({flags}), work=True)"
+        extra = ", work=None"
+        shape_of = [f"np.shape({a.name})" for a in f.args]
         body = [
+            "# One workspace for every block (per_direction passes it): no block allocates.",
+            "work = Workspace() if work is None else work",
             "m = m[..., np.newaxis]  # the mass has no direction axis",
             "# Overflow on the way is either harmless (k₀²/(mε) = inf gives e^(−inf) = 0) or",
             "# ends in NaN, which finite_or_raise turns into a ValueError: no warnings here.",
@@ -130,19 +138,27 @@ def _function_context(f: Function) -> dict:
             *(f"    {line}" for line in lines),
             f"    bracket = {bracket}",
             f"    value = {result}",
+            *(["    np.negative(value, out=value)  # J = −e^(−x)·bracket"] if decay else []),
             f'return finite_or_raise(value, "{f.name}")',
         ]
         helpers.append(
             {
                 "name": f"_{f.name}_terms",
-                "args": arglist,
+                "args": f"{arglist}, work",
                 "doc": textwrap.wrap(
-                    f"The additive terms of the bracket of :func:`{f.name}`, direction by "
-                    "direction, in the float type of the arguments (long double where the "
+                    f"The bracket of :func:`{f.name}` direction by direction as two sums, of "
+                    "its nonnegative terms (pos) and of its nonpositive ones (neg), each "
+                    "term's sign proven by the generator. Every intermediate is an array of "
+                    "``work``, in the float type of the arguments (long double where the "
                     "kernel refines a cancelling sum).",
                     88,
                 ),
-                "body": [*term_lines, f"return ({', '.join(printed_terms)},)"],
+                "body": [
+                    f"shape = np.broadcast_shapes({', '.join(shape_of)})",
+                    f"dtype = np.result_type({arglist})",
+                    *term_lines,
+                    "return pos, neg",
+                ],
             }
         )
         exprs = [parts["exponent"], parts["bracket_stable"], sp.Float(ratio)]
@@ -163,6 +179,7 @@ def _function_context(f: Function) -> dict:
         exprs = [parts["result"]]
         checks = []
         call = f"elementwise(_{f.name}, {', '.join(a.name for a in f.args)})"
+        extra = ""
     return {
         "name": f.name,
         "summary": f.summary,
@@ -171,6 +188,7 @@ def _function_context(f: Function) -> dict:
         "args": f.args,
         "checks": checks,
         "call": call,
+        "extra": extra,
         "body": body,
         "helpers": helpers,
         "notes": [
@@ -201,7 +219,7 @@ def _compensated_decay(exponent: sp.Expr, names: dict[sp.Symbol, str]) -> str | 
             return None
         factors += [names[base]] * int(power)
     args = ", ".join(factors)
-    return f"exp_neg_sum_of_products({float(coeff)!r}, {args}, times=bracket)"
+    return f"exp_neg_sum_of_products({float(coeff)!r}, {args}, times=bracket, work=work)"
 
 
 def _digest(template_text: str, contexts: list[dict]) -> str:

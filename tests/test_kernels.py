@@ -187,8 +187,8 @@ def test_refined_sum_recovers_a_cancelling_sum_that_float64_loses():
     """Terms that cancel to 1/700 of their size: float64 loses ~8 bits of the sum, long
     double (11 more bits) keeps the float64 result within an ulp or two of it."""
 
-    def terms(x, y):
-        return (np.exp(x), -np.exp(y))
+    def terms(x, y, work):  # the signed protocol: (Σ of terms ≥ 0, Σ of terms ≤ 0)
+        return np.exp(x), -np.exp(y)
 
     rng = np.random.default_rng(5)
     x = rng.uniform(-1, 1, (200, 1))  # one term pair a point: Σ|t|/|Σt| ≈ 2/|x − y| ≤ 700
