@@ -102,15 +102,18 @@ def elementwise(fn, *args):
 
 
 def per_direction(
-    fn, *args, directed: tuple[bool, ...], block: int = BLOCK // 4, work: bool = False
+    fn, *args, directed: tuple[bool, ...], block: int = 3 * BLOCK // 4, work: bool = False
 ):
     """:func:`elementwise` for a function that sums out the last (direction) axis of the
     arguments flagged in ``directed``.
 
-    NumPy arguments are run ``block`` leading points at a time (each with all its
-    directions), so the temporaries stay in cache and memory beyond the result is a few
-    blocks' worth; a point's value never depends on the others in its block. With
-    ``work``, one :class:`Workspace` is passed to every block (``fn(..., work=...)``).
+    NumPy arguments are run about ``block`` values at a time (block/d leading points, each
+    with all its d directions), so the temporaries stay in cache and memory beyond the
+    result is a few blocks' worth; a point's value never depends on the others in its
+    block. With ``work``, one :class:`Workspace` is passed to every block
+    (``fn(..., work=...)``). Measured for gaussian_hopping at 10⁶ points: 24576 values a
+    block runs d = 1 in 47x np.exp where 8192 points took 63x (NumPy's ~1.5 µs a call
+    weighs less), at 1.4x the output's memory.
     """
     if any(is_duck_array(a) for a in args):
         return _on_chunks(fn, args, directed)
@@ -122,6 +125,8 @@ def per_direction(
             for a, flag in zip(arrays, directed, strict=True)
         )
     )
+    d = max((a.shape[-1] for a, f in zip(arrays, directed, strict=True) if f and a.ndim), default=1)
+    block = max(1, block // d)
     if math.prod(lead) <= block:
         return fn(*arrays, **extra)
     out = np.empty(lead)
