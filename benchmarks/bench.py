@@ -317,6 +317,38 @@ def kernel_rows() -> tuple[list[Row], list[str]]:
             ),
         )
     )
+    # lindemann_ratio over the whole zone (zone="exact") vs the theta quadrature per point,
+    # which is what the fit stands for; the reference is that quadrature too (it is within
+    # ~1e-15 of mpmath, tests/test_cubic_zone.py)
+    from qcrystal.numerics import _cubic_zone
+
+    qcrystal.lindemann_ratio(1.0, 1.0, 1.0, 3, zone="exact")  # the one-time fit, not timed
+    kappa = _cubic_zone.kappa(3)
+
+    def quadrature_ratio(a: float, c: float) -> float:
+        average = _cubic_zone.inverse_sqrt_average(3) + _cubic_zone.thermal_part_quadrature(
+            a / (kappa * c)
+        )
+        return float(np.sqrt(1.5 * kappa * average / a))
+
+    ref_z = np.array([quadrature_ratio(a, c) for a, c in zip(tds[:CHECK], ts[:CHECK], strict=True)])
+    zpairs = pairs[:200]
+    rows.append(
+        Row(
+            "lindemann_ratio, zone = exact",
+            interleaved(
+                lambda: qcrystal.lindemann_ratio(tds, 1.0, ts, 3, zone="exact"),
+                lambda: [quadrature_ratio(a, c) for a, c in zpairs],
+                rounds=3,
+                base_scale=N / len(zpairs),
+            ),
+            worst_rel(
+                qcrystal.lindemann_ratio(tds[:CHECK], 1.0, ts[:CHECK], 3, zone="exact"), ref_z
+            ),
+            "theta quadrature loop",
+            0.0,
+        )
+    )
     # melting_temperature vs brentq over quad (scipy's default xtol)
     tdm = loguniform(19.0, 1e6)
     subm = tdm[:50]
@@ -344,6 +376,9 @@ KERNEL_TARGETS = {
     "gaussian_hopping d = 3": (60.0, 1.0),
     "melting_temperature": (30.0, None),
 }
+# Rows whose target is a wall time for the N points (the crystal issue: r₀/a over the whole
+# zone for 10⁶ temperatures in ≤ 1 s).
+SECONDS_TARGETS = {"lindemann_ratio, zone = exact": 1.0}
 
 
 def print_kernels(rows: list[Row], notes: list[str]) -> None:
@@ -366,6 +401,10 @@ def print_kernels(rows: list[Row], notes: list[str]) -> None:
             if least_speedup is not None:
                 target += f", ≥ {least_speedup:g}× speed-up"
             target += f": {_met(ok)}"
+        if r.name in SECONDS_TARGETS:
+            seconds = statistics.median(r.timing.ours)
+            ok = seconds <= SECONDS_TARGETS[r.name]
+            target = f"{seconds:.2f} s for {N:,}; ≤ {SECONDS_TARGETS[r.name]:g} s: {_met(ok)}"
         print(f"| {r.name} | {med:.1f} ({lo:.1f}–{hi:.1f}) | {ours_err} | {r.base} | {base_err} "
               f"| {bmed:.3g} ({blo:.3g}–{bhi:.3g}) | {target} |")  # fmt: skip
     print()

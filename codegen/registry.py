@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["FUNCTIONS", "MODULES", "Arg", "Function", "Region", "by_name"]
+__all__ = ["FUNCTIONS", "MODULES", "Arg", "Function", "Option", "Region", "by_name"]
 
 Domain = Literal["positive", "nonnegative", "real", "dimension"]
 
@@ -45,6 +45,19 @@ class Arg:
             "real": "finite",
             "dimension": "1, 2 or 3",
         }[self.domain]
+
+
+@dataclass(frozen=True)
+class Option:
+    """A keyword-only choice of method (not an array argument); the first is the default."""
+
+    name: str
+    choices: tuple[str, ...]
+    doc: str
+
+    @property
+    def default(self) -> str:
+        return self.choices[0]
 
 
 @dataclass(frozen=True)
@@ -75,10 +88,14 @@ class Function:
     build: str = ""  # a function of qcrystal.codegen.pieces
     reduce_last_axis: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    options: tuple[Option, ...] = ()
 
     @property
     def signature(self) -> str:
-        return f"{self.name}({', '.join(a.name for a in self.args)})"
+        names = [a.name for a in self.args]
+        if self.options:
+            names += ["*", *(f'{o.name}="{o.default}"' for o in self.options)]
+        return f"{self.name}({', '.join(names)})"
 
 
 _E = "energy"
@@ -86,6 +103,12 @@ _U = Arg("U", "U", "lattice depth U_α", _E, "nonnegative")
 _D = Arg("d", "d", "dimension", "1", "dimension")
 _T_D = Arg("T_D", "T_D", "Debye temperature", _E, "positive")
 _E_K = Arg("E_K", "E_K", "kinetic energy 1/(2ma²) of (50)", _E, "positive")
+_ZONE = Option(
+    "zone",
+    ("debye", "exact"),
+    "r₀² of (42) over the Debye sphere (the paper's) or over the whole simple (hyper)cubic "
+    "zone with the spectrum (43) itself",
+)
 
 
 def _derived_grids(*grids: tuple[str, tuple[object, ...], str]) -> tuple[Region, ...]:
@@ -278,6 +301,7 @@ FUNCTIONS: tuple[Function, ...] = (
                 "lindemann_halton",
             ),
         ),
+        options=(_ZONE,),
     ),
     Function(
         "melting_temperature",
@@ -300,6 +324,7 @@ FUNCTIONS: tuple[Function, ...] = (
                 ("edge", 1e-8, 0.5, 15, 4),
             ),
         ),
+        options=(_ZONE,),
     ),
     Function(
         "lindemann_threshold",
@@ -311,6 +336,7 @@ FUNCTIONS: tuple[Function, ...] = (
         "inf for d = 1",
         (_D,),
         (Region("d = 1, 2, 3 against the derived (51)", "lindemann_threshold_all"),),
+        options=(_ZONE,),
     ),
 )
 

@@ -303,7 +303,12 @@ def test_every_registered_function_is_exported_measured_and_documented():
         doc = inspect.getdoc(fn) or ""
         for line in measure.docstring_lines(f.name, record):
             assert line in doc, (f.name, line)
-        assert list(inspect.signature(fn).parameters) == [a.name for a in f.args], f.name
+        params = inspect.signature(fn).parameters.values()
+        keyword = [p.name for p in params if p.kind is p.KEYWORD_ONLY]
+        assert [p.name for p in params if p.kind is not p.KEYWORD_ONLY] == [
+            a.name for a in f.args
+        ], f.name
+        assert keyword == [o.name for o in f.options], f.name
 
 
 def test_readme_function_table_is_the_registry():

@@ -7,6 +7,7 @@ both refuse with a ValueError; no NaN may come back silently; and −0.0 must gi
 gives. Bad types are refused by name.
 """
 
+import functools
 import itertools
 
 import dask.array as da
@@ -40,9 +41,23 @@ def _evaluate(fn, cols):
         return None, exc
 
 
-@pytest.mark.parametrize("f", registry.FUNCTIONS, ids=lambda f: f.name)
-def test_numpy_and_dask_agree_at_every_edge_value(f):
-    fn = getattr(qcrystal, f.name)
+# every function with each of its options' choices (zone="exact" as well as "debye")
+VARIANTS = [
+    (f, {o.name: c for o, c in zip(f.options, combo, strict=True)})
+    for f in registry.FUNCTIONS
+    for combo in itertools.product(*(o.choices for o in f.options))
+]
+
+
+def _variant_id(v) -> str:
+    f, options = v
+    return f.name + "".join(f"[{k}={c}]" for k, c in options.items())
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=_variant_id)
+def test_numpy_and_dask_agree_at_every_edge_value(variant):
+    f, options = variant
+    fn = functools.partial(getattr(qcrystal, f.name), **options)
     cols = _columns(f)
     got, np_error = _evaluate(fn, cols)
     lazy = [da.from_array(c, chunks=37) for c in cols]  # chunks unlike NumPy's blocks
@@ -57,9 +72,10 @@ def test_numpy_and_dask_agree_at_every_edge_value(f):
     assert got.tobytes() == lazy_got.tobytes(), f"{f.name}: the two paths differ"
 
 
-@pytest.mark.parametrize("f", registry.FUNCTIONS, ids=lambda f: f.name)
-def test_a_negative_zero_is_zero(f):
-    fn = getattr(qcrystal, f.name)
+@pytest.mark.parametrize("variant", VARIANTS, ids=_variant_id)
+def test_a_negative_zero_is_zero(variant):
+    f, options = variant
+    fn = functools.partial(getattr(qcrystal, f.name), **options)
     cols = _columns(f)
     flipped = [np.where(c == 0, -0.0, c) if c.dtype.kind == "f" else c for c in cols]
     zeros = [np.where(c == 0, 0.0, c) if c.dtype.kind == "f" else c for c in cols]

@@ -17,9 +17,10 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from . import _cubic_zone as zone_
 from . import _phonon_tables as tables
 from ._kernels import as_result, blockwise, elementwise, finite_or_raise, horner, two_prod
-from .validate import as_dimension, as_float
+from .validate import as_dimension, as_float, as_zone
 
 __all__ = [
     "debye_integral",
@@ -139,11 +140,15 @@ def debye_integral(d: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:
 
 @_measured
 def lindemann_ratio(
-    T_D: ArrayLike, E_K: ArrayLike, T: ArrayLike, d: ArrayLike
+    T_D: ArrayLike, E_K: ArrayLike, T: ArrayLike, d: ArrayLike, *, zone: str = "debye"
 ) -> NDArray[np.float64]:
     """r₀/a in the Debye approximation, the quantity (47) bounds by 1/2.
 
     From r₀² of (42) over the Debye sphere: r₀²/a² = d² (E_K/T_D) I_d(T_D/2T).
+    ``zone="exact"``: (42) with the spectrum (43) itself over the whole simple (hyper)cubic
+    zone, r₀²/a² = (d κ E_K/(2T_D)) ⟨coth(β√s)/√s⟩, β = T_D/(κT), κ = k_D a,
+    s = Σ sin²(k_α a/2) (see :mod:`qcrystal.numerics._cubic_zone`); within ~1e-14 of
+    the quadrature it is fitted to, itself within ~1e-15 of mpmath.
 
     Parameters
     ----------
@@ -155,6 +160,8 @@ def lindemann_ratio(
         temperature [energy]; >= 0 (T = 0 allowed).
     d : array_like of int
         dimension, 1, 2 or 3.
+    zone : str
+        "debye" (the paper's sphere, (48)) or "exact" (the whole zone of (43)).
 
     Returns
     -------
@@ -168,7 +175,8 @@ def lindemann_ratio(
     E_K = as_float("E_K", E_K, "positive")
     T = as_float("T", T, "nonnegative")
     d = as_dimension("d", d)
-    return as_result(blockwise(_defined(_lindemann_ratio, "lindemann_ratio"), T_D, E_K, T, d))
+    body = _lindemann_ratio if as_zone(zone) == "debye" else _lindemann_ratio_exact
+    return as_result(blockwise(_defined(body, "lindemann_ratio"), T_D, E_K, T, d))
 
 
 def _defined(fn, name: str):
@@ -181,7 +189,9 @@ def _defined(fn, name: str):
 
 
 @_measured
-def melting_temperature(T_D: ArrayLike, E_K: ArrayLike, d: ArrayLike) -> NDArray[np.float64]:
+def melting_temperature(
+    T_D: ArrayLike, E_K: ArrayLike, d: ArrayLike, *, zone: str = "debye"
+) -> NDArray[np.float64]:
     """Temperature at which r₀/a reaches 1/2 (the Lindemann bound (47)), vectorized.
 
     Solves d² (E_K/T_D) I_d(T_D/2T) = 1/4 for T. For d = 3 the root in b = T_D/2T is
@@ -192,6 +202,10 @@ def melting_temperature(T_D: ArrayLike, E_K: ArrayLike, d: ArrayLike) -> NDArray
     against ln(R − 1/2) between them (one evaluation of I₃ a point). No loop over points.
     Returns 0.0 where the localized state is unstable already at T = 0 (R ≤ 1/2, i.e.
     T_D/E_K ≤ 18 for d = 3), and for d = 1, 2, where I_d diverges at every T > 0.
+    ``zone="exact"`` (see :func:`lindemann_ratio`): the thermal part of the zone average
+    equals T_D/(2dκE_K) − ⟨s^(−1/2)⟩, solved by Newton in ln β; 0.0 where that is ≤ 0
+    (T_D/E_K ≤ 21.30 for d = 3). Near that edge T_m inherits the rounding of the
+    difference, ~ulp·(T_D/E_K)/(T_D/E_K − 21.30) relative.
 
     Parameters
     ----------
@@ -201,6 +215,8 @@ def melting_temperature(T_D: ArrayLike, E_K: ArrayLike, d: ArrayLike) -> NDArray
         kinetic energy 1/(2ma²) of (50) [energy]; > 0.
     d : array_like of int
         dimension, 1, 2 or 3.
+    zone : str
+        "debye" (the paper's sphere, (48)) or "exact" (the whole zone of (43)).
 
     Returns
     -------
@@ -213,20 +229,25 @@ def melting_temperature(T_D: ArrayLike, E_K: ArrayLike, d: ArrayLike) -> NDArray
     T_D = as_float("T_D", T_D, "positive")
     E_K = as_float("E_K", E_K, "positive")
     d = as_dimension("d", d)
-    return as_result(blockwise(_melting_temperature, T_D, E_K, d))
+    body = _melting_temperature if as_zone(zone) == "debye" else _melting_temperature_exact
+    return as_result(blockwise(body, T_D, E_K, d))
 
 
 @_measured
-def lindemann_threshold(d: ArrayLike) -> NDArray[np.float64]:
+def lindemann_threshold(d: ArrayLike, *, zone: str = "debye") -> NDArray[np.float64]:
     """T_D/E_K above which a localized state is stable at T = 0, the bound of (51).
 
     From the derived criterion (48) at T → 0: T_D/E_K > 4d²/(d − 1), so 16 for d = 2 and
     18 for d = 3 ((52), (53)); ``inf`` for d = 1, where no T_D suffices.
+    ``zone="exact"``: 2dκ⟨s^(−1/2)⟩ over the whole zone of (43), 18.23 for d = 2 and
+    21.30 for d = 3.
 
     Parameters
     ----------
     d : array_like of int
         dimension, 1, 2 or 3.
+    zone : str
+        "debye" (the paper's sphere, (48)) or "exact" (the whole zone of (43)).
 
     Returns
     -------
@@ -237,11 +258,66 @@ def lindemann_threshold(d: ArrayLike) -> NDArray[np.float64]:
     -----
     """
     d = as_dimension("d", d)
+    if as_zone(zone) == "exact":
+        return as_result(elementwise(_exact_threshold, d))
     return as_result(elementwise(_lindemann_threshold, d))
 
 
 def _lindemann_threshold(d):
     return _ZERO_T_THRESHOLD[d]
+
+
+def _exact_constants() -> tuple[np.ndarray, np.ndarray]:
+    """κ_d = k_D a and ⟨s^(−1/2)⟩ by dimension (index d; inf where it diverges)."""
+    kappa = np.array([np.nan, *(zone_.kappa(d) for d in (1, 2, 3))])
+    inv_sqrt = np.array([np.nan, np.inf, *(zone_.inverse_sqrt_average(d) for d in (2, 3))])
+    return kappa, inv_sqrt
+
+
+def _exact_threshold(d):
+    kappa, inv_sqrt = _exact_constants()
+    return 2.0 * d * kappa[d] * inv_sqrt[d]
+
+
+def _lindemann_ratio_exact(T_D, E_K, T, d):
+    kappa, inv_sqrt = _exact_constants()
+    with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
+        k = kappa[d]
+        beta = T_D / (k * T)  # T = 0: inf
+        hot = beta < 1e-200  # C = ⟨1/s⟩/β to all digits; β itself may have underflowed
+        thermal = zone_.thermal_part(np.where(hot, 1.0, beta))
+        average = np.where(
+            d == 3, inv_sqrt[d] + thermal, np.where(beta == np.inf, inv_sqrt[d], np.inf)
+        )
+        # d·κ·F/2 under one root, E_K and T_D apart: nothing leaves float64 unless r₀/a does
+        plain = np.sqrt(0.5 * d * k * average) * (np.sqrt(E_K) / np.sqrt(T_D))
+        scorching = (
+            k * np.sqrt(0.5 * d * zone_.inverse_average(3)) * (np.sqrt(E_K) * np.sqrt(T)) / T_D
+        )
+    return np.where(hot & (d == 3), scorching, plain)
+
+
+def _melting_temperature_exact(T_D, E_K, d):
+    kappa, inv_sqrt = _exact_constants()
+    if np.ndim(d) == 0 and d != 3:  # d = 1, 2: r₀ is infinite at every T > 0
+        return np.zeros(np.broadcast_shapes(np.shape(T_D), np.shape(E_K)))
+    k = kappa[3]
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        excess = T_D / (6.0 * k * E_K) - inv_sqrt[3]  # the thermal part C(β) must reach this
+        solvable = excess > 0  # NaN (T_D = E_K = inf) has no localized state, as in (48)
+        hot = excess > 1e200  # C = ⟨1/s⟩/β to all digits: T_m = T_D²/(12 W κ² E_K)
+        beta = zone_.solve(np.where(solvable & ~hot, excess, 1.0))
+        T_m = np.where(solvable, T_D / (k * beta), 0.0)
+        if np.any(hot):  # from mantissas and exponents: inf only where T_m is beyond float64
+            m_T, e_T = np.frexp(T_D)
+            m_E, e_E = np.frexp(E_K)
+            far = np.ldexp(
+                m_T * m_T / (6.0 * k * k * zone_.inverse_average(3) * m_E), 2 * e_T - e_E
+            )
+            T_m = np.where(hot, far, T_m)
+    if np.ndim(d):
+        T_m = np.where(d == 3, T_m, 0.0)
+    return T_m
 
 
 def _debye_integral(d, b):

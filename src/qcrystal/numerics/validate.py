@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._kernels import is_duck_array
 
-__all__ = ["as_dimension", "as_directions", "as_float"]
+__all__ = ["as_dimension", "as_directions", "as_float", "as_zone"]
 
 _ALLOWED = {"positive": "> 0", "nonnegative": ">= 0", "real": "a finite real number"}
 # dtype kinds that are numbers: floats, signed and unsigned integers. Booleans, complex
@@ -106,6 +106,13 @@ def as_dimension(name: str, value: ArrayLike) -> NDArray[np.int64]:
     if np.any(bad):
         raise ValueError(f"{name} must be 1, 2 or 3 (got {int(np.ravel(arr[bad])[0])})")
     return arr.astype(np.int64)
+
+
+def as_zone(zone: object) -> str:
+    """``zone`` checked: "debye" (the paper's sphere) or "exact" (the whole zone)."""
+    if not isinstance(zone, str) or zone not in ("debye", "exact"):
+        raise ValueError(f'zone must be "debye" or "exact" (got {zone!r})')
+    return str(zone)
 
 
 def as_directions(shape: tuple[int, ...], names: str) -> None:
