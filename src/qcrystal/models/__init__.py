@@ -5,6 +5,8 @@ quantity of the paper follows for it.
 * :mod:`.parser` — the no-eval parser of custom Φ (and of students' steps);
 * :mod:`.interactions` — the built-in interactions and their tails;
 * :mod:`.lattice_sums` — lattice sums with convergence control and stated errors;
+* :mod:`.ewald` — Ewald sums of power laws (also with a neutralising background) and of
+  their second derivatives, for any Bravais lattice, with error bounds;
 * :mod:`.smearing` — D of (44): Φ smeared by the Gaussians (29);
 * :mod:`.quantities` — every quantity at the model's own depth (``qcrystal model show``);
 * :mod:`.functions` — the same as vectorized functions of the depth (phase diagrams and
