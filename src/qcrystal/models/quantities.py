@@ -200,16 +200,41 @@ def quantities(model: Model) -> Quantities:
         T_D = float(numerics.debye_temperature(nu, D, m, d))
         ratio = float(numerics.lindemann_ratio(T_D, E_K, model.temperature, d))
         T_m = float(numerics.melting_temperature(T_D, E_K, d))
+        # the paper's own spectrum (43) over the whole zone, beside its Debye sphere
+        zone_ratio = float(numerics.lindemann_ratio(T_D, E_K, model.temperature, d, zone="exact"))
+        zone_T_m = float(numerics.melting_temperature(T_D, E_K, d, zone="exact"))
+        notes += _zone_notes(T_D / E_K, ratio, zone_ratio, d)
     else:
-        c0, T_D, ratio, T_m = 0.0, 0.0, math.inf, 0.0
+        c0, T_D, ratio, T_m, zone_ratio, zone_T_m = 0.0, 0.0, math.inf, 0.0, math.inf, 0.0
         notes.append("D ≤ 0: no restoring force between sites, no phonons (T_D = 0, r₀/a = ∞)")
     out += [
         Quantity("c₀", c0, "energy·length", "(46)", "sound velocity a√(νD/m)"),
         Quantity("T_D", T_D, "energy", "(49)", "Debye temperature (derived form)"),
-        Quantity("r₀/a", ratio, "1", "(47)", f"Lindemann ratio at T = {model.temperature:g}"),
+        Quantity(
+            "r₀/a",
+            ratio,
+            "1",
+            "(47)",
+            f"Lindemann ratio at T = {model.temperature:g}, Debye sphere",
+        ),
         Quantity("T_melt", T_m, "energy", "(47)", "r₀/a = 1/2; 0 if none survives T > 0"),
+        Quantity("r₀/a zone", zone_ratio, "1", "(42)", "the same over the whole zone of (43)"),
+        Quantity("T_melt zone", zone_T_m, "energy", "(47)", "r₀/a zone = 1/2"),
     ]
     return Quantities(model, tuple(out), tuple(notes))
+
+
+def _zone_notes(ratio_TD_EK: float, debye: float, zone: float, d: int) -> list[str]:
+    """Say where the paper's Debye sphere is far (> 5 %) from its own spectrum over the zone."""
+    if not (math.isfinite(debye) and math.isfinite(zone)) or abs(zone / debye - 1) <= 0.05:
+        return []
+    sphere = float(numerics.lindemann_threshold(d))
+    whole = float(numerics.lindemann_threshold(d, zone="exact"))
+    return [
+        f"the paper's Debye sphere gives r₀/a = {debye:.3g}; its own spectrum (43) over the "
+        f"whole zone gives {zone:.3g} ({zone / debye - 1:+.0%}); the T = 0 bound on T_D/E_K "
+        f"(here {ratio_TD_EK:.3g}) is {sphere:g} over the sphere and {whole:.4g} over the zone"
+    ]
 
 
 def _self_consistent(
