@@ -258,3 +258,27 @@ def test_csv_and_json_written_in_pieces_hold_the_whole_grid():
     data = json.loads("".join(diagram.json_chunks(dia, rows=7)))
     np.testing.assert_array_equal(np.array(data["codes"]), dia.codes)
     assert data["x"]["values"] == dia.x.tolist() and data["counts"] == dia.counts()
+
+
+def test_the_whole_zone_moves_the_lindemann_boundary():
+    """zone="exact": a shallow lattice with T_D/E_K = 20 at T = 0 is localized over the
+    paper's Debye sphere (bound 18) and not over the whole zone of (43) (bound 21.30)."""
+    assert states.classify(1e-3, 1.0, 20.0) == "localized_quantum_crystal"
+    assert states.classify(1e-3, 1.0, 20.0, zone="exact") == "delocalized_quantum_crystal"
+    dia = phase_diagram.ratio_diagram(n=40, T_over_EK=2.0, zone="exact")
+    lines = dia.lines
+    assert lines["Lindemann boundary 4d²/(d−1), T = 0"] == 18.0
+    whole = lines["Lindemann boundary, whole zone of (43), T = 0"]
+    assert whole == pytest.approx(21.2979553492834, rel=1e-12)
+    # the whole zone's melting line at T/E_K = 2 inverts its own melting temperature
+    melt = lines["melting line, whole zone, T/E_K = 2"]
+    assert qcrystal.melting_temperature(melt, 1.0, 3, zone="exact") == pytest.approx(2.0)
+
+
+def test_zone_exact_with_a_model_grid_is_refused_in_one_line(qc, tmp_path):
+    out = qc(
+        "phase-diagram", "--model", "examples/rydberg.toml", "--zone", "exact",
+        "--out", str(tmp_path / "x"),
+    )  # fmt: skip
+    assert out.returncode == 2 and "--zone exact is for the ratio axes" in out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1

@@ -54,6 +54,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     ph.add_argument("--T", type=float, default=0.0, help="temperature T/E_K (default 0)")
     ph.add_argument("--d", type=int, default=3, help="dimension (default 3)")
     ph.add_argument("--margin", type=float, default=10.0, help="the factor read as ≪ (10)")
+    ph.add_argument(
+        "--zone", choices=("debye", "exact"), default="debye",
+        help="r₀ of the Lindemann test over the Debye sphere (the paper's, default) or the "
+        "whole zone of the spectrum (43); exact also draws the paper's boundaries",
+    )  # fmt: skip
     ph.add_argument("--chunks", type=positive_int, default=None,
                     help="compute on dask arrays of this chunk size")  # fmt: skip
     ph.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
@@ -89,6 +94,9 @@ def _diagram(args: argparse.Namespace, show: Callable[[int, int], None]) -> Diag
     if args.model:
         if args.chunks:
             raise ValueError("--chunks is for the ratio axes; a model grid runs in NumPy")
+        if args.zone != "debye":
+            raise ValueError("--zone exact is for the ratio axes for now; a model grid uses "
+                             "the per-model module, which has the Debye sphere only")  # fmt: skip
 
         def compute() -> Diagram:  # the model's user text is read and evaluated in the worker
             from qcrystal import models
@@ -107,7 +115,7 @@ def _diagram(args: argparse.Namespace, show: Callable[[int, int], None]) -> Diag
         raise ValueError("--Urange/--Trange need --model")
     return diagram.ratio_diagram(
         tuple(args.xrange), tuple(args.yrange), args.n, args.T, args.d, args.margin,
-        args.chunks, show, log=not args.linear,
+        args.chunks, show, log=not args.linear, zone=args.zone,
     )  # fmt: skip
 
 

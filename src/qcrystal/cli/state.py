@@ -31,6 +31,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     st.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a model value: U=…, T=…, or section.key=…")  # fmt: skip
     st.add_argument("--margin", type=float, default=10.0, help="the factor read as ≪ (10)")
+    st.add_argument(
+        "--zone", choices=("debye", "exact"), default="debye",
+        help="r₀ of the Lindemann test over the Debye sphere (the paper's, default) or the "
+        "whole zone of the spectrum (43)",
+    )  # fmt: skip
     st.add_argument("--json", action="store_true", help="print JSON")
     add_budget(st)
 
@@ -76,18 +81,20 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         omega, E_K, T_D, T, d, warnings = _scales(args)
-        why = states.reasons(omega, E_K, T_D, T, d, args.margin)
+        why = states.reasons(omega, E_K, T_D, T, d, args.margin, args.zone)
     except ValueError as exc:
         return fail(NAME, exc)
     if args.json:
-        record = {"omega": omega, "E_K": E_K, "T_D": T_D, "T": T, "d": d, **why,
-                  "warnings": warnings}  # fmt: skip
+        record = {"omega": omega, "E_K": E_K, "T_D": T_D, "T": T, "d": d, "zone": args.zone,
+                  **why, "warnings": warnings}  # fmt: skip
         print(dump_json(record))
         return 0
     print(f"ω = {omega:.6g}, E_K = {E_K:.6g}, T_D = {T_D:.6g}  (T = {T:g}, d = {d})")
     print(f"lattice: {why['lattice']}")
     print(f"ordering: {why['ordering']}   (≪ means ×{why['margin']:g} or more)")
-    print(f"Lindemann ratio r₀/a = {why['lindemann_ratio']:.4g} (localized needs < 1/2)")
+    where = "the whole zone of (43)" if args.zone == "exact" else "the Debye sphere (the paper's)"
+    print(f"Lindemann ratio r₀/a = {why['lindemann_ratio']:.4g} over {where} "
+          "(localized needs < 1/2)")  # fmt: skip
     print(f"state: {why['state'].replace('_', ' ')}")
     for note in why["notes"]:
         print(f"note: {note}")

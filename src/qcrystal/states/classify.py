@@ -48,9 +48,11 @@ STATES = (
 _CONDUCTING, _INSULATING, _DELOCALIZED, _LOCALIZED, _CROSSOVER = range(5)
 
 
-def codes(omega, E_K, T_D, T, d, margin):
+def codes(omega, E_K, T_D, T, d, margin, zone="debye"):
     """Indices into :data:`STATES`, the Lindemann ratio and the shallow/deep masks, with
-    the broadcast arguments: the vectorized core of :func:`classify` and :func:`reasons`."""
+    the broadcast arguments: the vectorized core of :func:`classify` and :func:`reasons`.
+    ``zone`` is passed to :func:`qcrystal.lindemann_ratio` ("debye", the paper's sphere,
+    or "exact", the whole zone of (43))."""
     omega = as_float("omega", omega, "positive")
     E_K = as_float("E_K", E_K, "positive")
     T_D = as_float("T_D", T_D, "nonnegative")
@@ -76,7 +78,7 @@ def codes(omega, E_K, T_D, T, d, margin):
     code = np.where(deep & much_less(omega, T_D), _LOCALIZED, code)
     # Lindemann: a localized label needs r₀/a < 1/2
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = numerics.lindemann_ratio(np.where(T_D > 0, T_D, 1.0), E_K, T, d)
+        ratio = numerics.lindemann_ratio(np.where(T_D > 0, T_D, 1.0), E_K, T, d, zone=zone)
     ratio = np.where(T_D > 0, ratio, np.inf)
     melted = (code == _LOCALIZED) & ~(ratio < 0.5)
     code = np.where(melted & shallow, _DELOCALIZED, code)
@@ -91,6 +93,7 @@ def classify(
     T: ArrayLike = 0.0,
     d: ArrayLike = 3,
     margin: float = 10.0,
+    zone: str = "debye",
 ) -> NDArray[np.str_]:
     """The state at each point: one of :data:`STATES` (vectorized, broadcasting).
 
@@ -108,16 +111,25 @@ def classify(
         dimension, 1, 2 or 3.
     margin : float
         the factor read as ≪; > 1.
+    zone : str
+        r₀ of the Lindemann test over the Debye sphere ("debye", the paper's) or the
+        whole zone of (43) ("exact").
     """
-    code = codes(omega, E_K, T_D, T, d, margin)[0]
+    code = codes(omega, E_K, T_D, T, d, margin, zone)[0]
     return np.asarray(STATES, dtype=np.str_)[code]
 
 
 def reasons(
-    omega: float, E_K: float, T_D: float, T: float = 0.0, d: int = 3, margin: float = 10.0
+    omega: float,
+    E_K: float,
+    T_D: float,
+    T: float = 0.0,
+    d: int = 3,
+    margin: float = 10.0,
+    zone: str = "debye",
 ) -> dict:
     """Why one point is in its state: the ratios, the ordering that holds, the Lindemann test."""
-    code, ratio, shallow, deep, (om, ek, td, _, _, m) = codes(omega, E_K, T_D, T, d, margin)
+    code, ratio, shallow, deep, (om, ek, td, _, _, m) = codes(omega, E_K, T_D, T, d, margin, zone)
     if code.ndim:
         raise ValueError("reasons() explains one point: pass scalars")
     om, ek, td, r = float(om), float(ek), float(td), float(ratio)
@@ -137,6 +149,14 @@ def reasons(
             f"r₀/a = {r:.3g} < 1/2 would allow localization; the paper's ordering decides "
             "the label here"
         )
+    if zone == "debye" and td > 0:  # say where the paper's sphere decides against its zone
+        whole = float(numerics.lindemann_ratio(td, ek, float(T), int(d), zone="exact"))
+        if (whole < 0.5) != (r < 0.5):
+            notes.append(
+                f"over the whole zone of (43) r₀/a = {whole:.3g} "
+                f"{'<' if whole < 0.5 else '≥'} 1/2: the paper's Debye sphere decides the "
+                "Lindemann test here (--zone exact for the other)"
+            )
     return {
         "state": state,
         "lattice": lattice,

@@ -81,22 +81,23 @@ def _axis(lo: float, hi: float, n: int, log: bool, name: str) -> NDArray[np.floa
     return np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n)
 
 
-def melting_line(T_over_EK: float, d: int) -> float | None:
+def melting_line(T_over_EK: float, d: int, zone: str = "debye") -> float | None:
     """T_D/E_K at which r₀/a = 1/2 at temperature T (the Lindemann boundary when T = 0).
 
     None where no T_D gives a localized state (d = 1; d = 2 at T > 0). At T = 0 it is the
     generated bound :func:`qcrystal.lindemann_threshold` of (51); at T > 0 it inverts the
     generated :func:`qcrystal.melting_temperature` (with E_K = 1), which grows with T_D:
-    bisection in ln(T_D/E_K) until T_m crosses T.
+    bisection in ln(T_D/E_K) until T_m crosses T. ``zone``: r₀ over the Debye sphere
+    ("debye", the paper's) or the whole zone of (43) ("exact").
     """
-    threshold = float(numerics.lindemann_threshold(d))
+    threshold = float(numerics.lindemann_threshold(d, zone=zone))
     if math.isinf(threshold) or (d == 2 and T_over_EK > 0):
         return None
     if T_over_EK == 0:
         return threshold
 
     def above(log_td: float) -> bool:  # still localized at T: the line lies lower
-        return float(numerics.melting_temperature(math.exp(log_td), 1.0, d)) > T_over_EK
+        return float(numerics.melting_temperature(math.exp(log_td), 1.0, d, zone=zone)) > T_over_EK
 
     lo, hi = math.log(threshold), math.log(threshold) + 1.0
     while not above(hi):
@@ -119,8 +120,12 @@ def ratio_diagram(
     chunks: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     log: bool = True,
+    zone: str = "debye",
 ) -> Diagram:
-    """The states over ω/E_K (x) and T_D/E_K (y), grids of n × n points (log by default)."""
+    """The states over ω/E_K (x) and T_D/E_K (y), grids of n × n points (log by default).
+
+    ``zone="exact"`` runs the Lindemann test with r₀ over the whole zone of (43) and draws
+    its boundaries beside the paper's Debye-sphere ones."""
     x = _axis(*x_range, n, log, "ω/E_K")
     y = _axis(*y_range, n, log, "T_D/E_K")
     if T_over_EK < 0 or not math.isfinite(T_over_EK):
@@ -139,13 +144,15 @@ def ratio_diagram(
 
         X = da.from_array(x, chunks=chunks)[np.newaxis, :]
         Y = da.from_array(y, chunks=chunks)[:, np.newaxis]
-        grid = np.asarray(codes(X, 1.0, Y, T_over_EK, d, margin)[0].compute())
+        grid = np.asarray(codes(X, 1.0, Y, T_over_EK, d, margin, zone)[0].compute())
     else:
         grid = np.empty((n, n), dtype=np.int64)
         rows = max(1, 250_000 // n)  # blocks of ~2.5e5 points, for progress
         for start in range(0, n, rows):
             part = slice(start, start + rows)
-            grid[part] = codes(x[np.newaxis, :], 1.0, y[part, np.newaxis], T_over_EK, d, margin)[0]
+            grid[part] = codes(
+                x[np.newaxis, :], 1.0, y[part, np.newaxis], T_over_EK, d, margin, zone
+            )[0]
             if progress is not None:
                 progress(min(start + rows, n), n)
     lines = {}
@@ -154,9 +161,17 @@ def ratio_diagram(
         lines["Lindemann boundary 4d²/(d−1), T = 0"] = float(numerics.lindemann_threshold(d))
         if T_over_EK > 0:
             lines[f"melting line, T/E_K = {T_over_EK:g}"] = melt
+    if zone == "exact":  # the whole zone's boundaries beside the paper's
+        whole = melting_line(T_over_EK, d, zone)
+        if whole is not None:
+            lines["Lindemann boundary, whole zone of (43), T = 0"] = float(
+                numerics.lindemann_threshold(d, zone=zone)
+            )
+            if T_over_EK > 0:
+                lines[f"melting line, whole zone, T/E_K = {T_over_EK:g}"] = whole
     return Diagram(
         x, y, grid, "ω / E_K", "T_D / E_K",
-        {"T/E_K": T_over_EK, "d": d, "margin": margin, "n": n, "log": log},
+        {"T/E_K": T_over_EK, "d": d, "margin": margin, "n": n, "log": log, "zone": zone},
         time.perf_counter() - t0, lines,
     )  # fmt: skip
 
@@ -339,7 +354,7 @@ def figure(diagram: Diagram):
         lx = np.exp(np.median(np.log(X[region])))
         ly = np.exp(np.median(np.log(Y[region])))
         ax.text(lx, ly, _LABELS[state], ha="center", va="center", fontsize=8)
-    styles = iter(["-", "--", ":"])
+    styles = iter(["-", "--", ":", "-."])
     for name, value in diagram.lines.items():
         ax.axhline(value, color="k", lw=1.2, ls=next(styles), label=f"{name}: {value:.3g}")
     for name, (cx, cy) in diagram.curves.items():
@@ -354,7 +369,8 @@ def figure(diagram: Diagram):
     )
     p = diagram.params
     where = f"model {p['model']}" if "model" in p else f"T/E_K = {p['T/E_K']:g}"
-    ax.set_title(f"states: {where}, d = {p['d']}, ≪ read as ×{p['margin']:g}", fontsize=10)
+    zone = ", r₀ over the whole zone of (43)" if p.get("zone") == "exact" else ""
+    ax.set_title(f"states: {where}, d = {p['d']}, ≪ read as ×{p['margin']:g}{zone}", fontsize=10)
     return fig
 
 
