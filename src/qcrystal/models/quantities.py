@@ -207,6 +207,11 @@ def quantities(model: Model) -> Quantities:
     else:
         c0, T_D, ratio, T_m, zone_ratio, zone_T_m = 0.0, 0.0, math.inf, 0.0, math.inf, 0.0
         notes.append("D ≤ 0: no restoring force between sites, no phonons (T_D = 0, r₀/a = ∞)")
+    if model.phonons == "with_lattice":
+        gap_rows, gap_notes = _with_lattice(model, U, k0, eps, T_D, E_K)
+        notes += gap_notes
+    else:
+        gap_rows = []
     out += [
         Quantity("c₀", c0, "energy·length", "(46)", "sound velocity a√(νD/m)"),
         Quantity("T_D", T_D, "energy", "(49)", "Debye temperature (derived form)"),
@@ -220,8 +225,41 @@ def quantities(model: Model) -> Quantities:
         Quantity("T_melt", T_m, "energy", "(47)", "r₀/a = 1/2; 0 if none survives T > 0"),
         Quantity("r₀/a zone", zone_ratio, "1", "(42)", "the same over the whole zone of (43)"),
         Quantity("T_melt zone", zone_T_m, "energy", "(47)", "r₀/a zone = 1/2"),
+        *gap_rows,
     ]
     return Quantities(model, tuple(out), tuple(notes))
+
+
+def _with_lattice(
+    model: Model, U: np.ndarray, k0: np.ndarray, eps: np.ndarray, T_D: float, E_K: float
+) -> tuple[list[Quantity], list[str]]:
+    """The rows of ``phonons = "with_lattice"``: the gap of the optical lattice's on-site
+    force (first direction, as section 4 takes a = a₁) and r₀/a, T_melt with it."""
+    from . import lattice_phonons as lp
+
+    gap = lp.gap_frequency(float(U[0]), float(k0[0]), model.mass, float(eps[0]))
+    d, T = model.d, model.temperature
+    rows = [Quantity("ω_g", gap, "energy", "", "on-site gap of U_L: ω² e^(−k₀²/(mε))")]
+    notes = []
+    if not gap > 0:
+        return rows, ["phonons with_lattice: the depth gives no gap (U = 0)"]
+    for zone, label in (("debye", "Debye sphere"), ("exact", "whole zone")):
+        suffix = "" if zone == "debye" else " zone"
+        rows += [
+            Quantity(
+                f"r₀/a +L{suffix}", lp.lindemann_ratio(T_D, E_K, T, d, gap, zone), "1", "",
+                f"r₀/a with the lattice gap, {label}",
+            ),
+            Quantity(
+                f"T_melt +L{suffix}", lp.melting_temperature(T_D, E_K, d, gap, zone), "energy",
+                "", f"r₀/a +L{suffix} = 1/2",
+            ),
+        ]  # fmt: skip
+    notes.append(
+        "phonons with_lattice: the optical lattice's on-site force puts a gap ω_g under every "
+        "branch (the paper drops it); r₀/a +L stays finite in every dimension"
+    )
+    return rows, notes
 
 
 def _zone_notes(ratio_TD_EK: float, debye: float, zone: float, d: int) -> list[str]:

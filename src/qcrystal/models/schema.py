@@ -39,10 +39,10 @@ from . import interactions, parser
 from .functions import kinetic_energy, recoil_energy, wave_number
 from .lattice_sums import KINDS as LATTICE_KINDS
 
-__all__ = ["OMEGA_MODES", "Model", "ModelError", "load", "loads"]
+__all__ = ["OMEGA_MODES", "PHONON_MODES", "Model", "ModelError", "load", "loads"]
 
 _SECTIONS: dict[str, dict[str, object] | None] = {
-    "model": {"name": str, "mass": float, "filling": float, "omega": str},
+    "model": {"name": str, "mass": float, "filling": float, "omega": str, "phonons": str},
     "lattice": {
         "kind": str,
         "wavelength": "vector",
@@ -56,10 +56,13 @@ _SECTIONS: dict[str, dict[str, object] | None] = {
 _REQUIRED = {"model": {"mass"}, "lattice": {"kind", "wavelength"}, "interaction": {"kind"}}
 _DEPTH_KEYS = ("depth", "recoil_depth")
 _DEFAULTS: dict[str, dict[str, object]] = {
-    "model": {"name": "", "filling": 1.0, "omega": "bare"},
+    "model": {"name": "", "filling": 1.0, "omega": "bare", "phonons": "interaction"},
     "lattice": {"temperature": 0.0},
 }
 OMEGA_MODES = ("bare", "smeared")
+# the phonons of section 4 from the interaction part of (6) alone (the paper's), or with the
+# on-site restoring force of the optical lattice U_L too (a gap under every branch)
+PHONON_MODES = ("interaction", "with_lattice")
 MAX_BYTES = 1_000_000  # a model file is a few hundred bytes; this refuses /dev/zero and the like
 
 
@@ -80,6 +83,7 @@ class Model:
     interaction: interactions.Interaction
     raw: dict = field(repr=False, default_factory=dict)
     omega: str = "bare"  # Ω of (36) from the bare Φ, or from Φ smeared by (29), self-consistent
+    phonons: str = "interaction"  # one of PHONON_MODES
 
     @property
     def d(self) -> int:
@@ -258,9 +262,14 @@ def _check(data: dict, source: str, text: str, overridden: set[tuple[str, str]])
         m["omega"] in OMEGA_MODES,
         f"{source}: [model] omega must be one of {', '.join(OMEGA_MODES)} (got {m['omega']!r})",
     )
+    _require(
+        m["phonons"] in PHONON_MODES,
+        f"{source}: [model] phonons must be one of {', '.join(PHONON_MODES)} "
+        f"(got {m['phonons']!r})",
+    )
     return Model(
         source, m["name"], m["mass"], m["filling"], lat["kind"], wavelength, depth,
-        lat["temperature"], interaction, data, m["omega"],
+        lat["temperature"], interaction, data, m["omega"], m["phonons"],
     )  # fmt: skip
 
 
