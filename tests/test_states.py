@@ -275,10 +275,14 @@ def test_the_whole_zone_moves_the_lindemann_boundary():
     assert qcrystal.melting_temperature(melt, 1.0, 3, zone="exact") == pytest.approx(2.0)
 
 
-def test_zone_exact_with_a_model_grid_is_refused_in_one_line(qc, tmp_path):
-    out = qc(
-        "phase-diagram", "--model", "examples/rydberg.toml", "--zone", "exact",
-        "--out", str(tmp_path / "x"),
-    )  # fmt: skip
-    assert out.returncode == 2 and "--zone exact is for the ratio axes" in out.stderr
-    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+def test_a_model_grid_with_the_whole_zone_draws_both_melting_lines():
+    dia = phase_diagram.model_diagram("examples/rydberg.toml", (3.0, 300.0), (1.0, 1e3), n=30,
+                                      zone="exact")  # fmt: skip
+    paper_x, paper = dia.curves["melting line T_m(U), r₀/a = 1/2"]
+    whole_x, whole = dia.curves["melting line, whole zone of (43)"]
+    assert len(whole) and np.all(whole <= paper[np.isin(paper_x, whole_x)])
+    from qcrystal import models
+
+    fns = models.DepthFunctions.from_model(models.load("examples/rydberg.toml"))
+    ratio = fns.lindemann_ratio(whole_x[:3], whole[:3], zone="exact")
+    np.testing.assert_allclose(ratio, 0.5, rtol=1e-10)

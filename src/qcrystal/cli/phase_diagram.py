@@ -57,7 +57,8 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     ph.add_argument(
         "--zone", choices=("debye", "exact"), default="debye",
         help="r₀ of the Lindemann test over the Debye sphere (the paper's, default) or the "
-        "whole zone of the spectrum (43); exact also draws the paper's boundaries",
+        "whole zone of the spectrum (43); exact also draws the paper's boundaries and "
+        "melting line",
     )  # fmt: skip
     ph.add_argument("--chunks", type=positive_int, default=None,
                     help="compute on dask arrays of this chunk size")  # fmt: skip
@@ -94,9 +95,6 @@ def _diagram(args: argparse.Namespace, show: Callable[[int, int], None]) -> Diag
     if args.model:
         if args.chunks:
             raise ValueError("--chunks is for the ratio axes; a model grid runs in NumPy")
-        if args.zone != "debye":
-            raise ValueError("--zone exact is for the ratio axes for now; a model grid uses "
-                             "the per-model module, which has the Debye sphere only")  # fmt: skip
 
         def compute() -> Diagram:  # the model's user text is read and evaluated in the worker
             from qcrystal import models
@@ -107,8 +105,9 @@ def _diagram(args: argparse.Namespace, show: Callable[[int, int], None]) -> Diag
             U_range = tuple(args.Urange or (0.1 * base.depth[0], 10 * base.depth[0]))
             T_range = tuple(args.Trange or _default_T_range(args.model, U_range[1], e_k))
             return diagram.model_diagram(
-                args.model, U_range, T_range, args.n, args.margin, log=not args.linear
-            )
+                args.model, U_range, T_range, args.n, args.margin, log=not args.linear,
+                zone=args.zone,
+            )  # fmt: skip
 
         return budgeted(args, compute)
     if args.Urange or args.Trange:

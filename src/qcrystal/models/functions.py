@@ -200,15 +200,22 @@ class DepthFunctions:
         stiff = np.where(dyn > 0, dyn, 0.0)
         return numerics.debye_temperature(self.filling, stiff, self.mass, self.d)
 
-    def lindemann_ratio(self, U: ArrayLike, T: ArrayLike) -> NDArray[np.float64]:
-        """r₀/a at temperature T (47); inf where there are no phonons (T_D = 0)."""
+    def lindemann_ratio(
+        self, U: ArrayLike, T: ArrayLike, zone: str = "debye"
+    ) -> NDArray[np.float64]:
+        """r₀/a at temperature T (47); inf where there are no phonons (T_D = 0). ``zone``:
+        r₀ over the Debye sphere (the paper's) or the whole zone of (43) ("exact")."""
         T = as_float("T", T, "nonnegative")
         t_d = self.debye_temperature(U)
-        ratio = numerics.lindemann_ratio(np.where(t_d > 0, t_d, 1.0), self.E_K, T, self.d)
+        ratio = numerics.lindemann_ratio(
+            np.where(t_d > 0, t_d, 1.0), self.E_K, T, self.d, zone=zone
+        )
         return np.where(t_d > 0, ratio, np.inf)
 
-    def melting_temperature(self, U: ArrayLike) -> NDArray[np.float64]:
+    def melting_temperature(self, U: ArrayLike, zone: str = "debye") -> NDArray[np.float64]:
         """T at which r₀/a = 1/2 [energy]; 0 where no localized state survives T > 0."""
         t_d = self.debye_temperature(U)
-        melt = numerics.melting_temperature(np.where(t_d > 0, t_d, 1.0), self.E_K, self.d)
+        melt = numerics.melting_temperature(
+            np.where(t_d > 0, t_d, 1.0), self.E_K, self.d, zone=zone
+        )
         return np.where(t_d > 0, melt, 0.0)

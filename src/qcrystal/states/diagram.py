@@ -214,8 +214,11 @@ def model_diagram(
     n: int = 200,
     margin: float = 10.0,
     log: bool = True,
+    zone: str = "debye",
 ) -> Diagram:
     """The states of a model over its lattice depth U (x) and temperature T (y).
+    ``zone="exact"``: the Lindemann test over the whole zone of (43), and both melting
+    lines drawn.
 
     The model's vectorized ω(U), T_D(U) and T_m(U) (:class:`~qcrystal.models.DepthFunctions`)
     feed :func:`~qcrystal.states.classify`.
@@ -233,14 +236,19 @@ def model_diagram(
     omega = numerics.lattice_frequency(x, fns.E_R)
     localized_or_raise(omega[:, np.newaxis], fns.omega_squared(), str(model_path), x)
     t_d = fns.debye_temperature(x)
-    grid = codes(omega[np.newaxis, :], fns.E_K, t_d[np.newaxis, :], y[:, np.newaxis], fns.d, margin)
+    grid = codes(
+        omega[np.newaxis, :], fns.E_K, t_d[np.newaxis, :], y[:, np.newaxis], fns.d, margin, zone
+    )
     name = Path(str(model_path)).name
     melt = fns.melting_temperature(x)
     curves = {"melting line T_m(U), r₀/a = 1/2": (x[melt > 0], melt[melt > 0])}
+    if zone == "exact":
+        whole = fns.melting_temperature(x, zone=zone)
+        curves["melting line, whole zone of (43)"] = (x[whole > 0], whole[whole > 0])
     return Diagram(
         x, y, np.asarray(grid[0]), "U", "T",
         {"model": name, "d": fns.d, "margin": margin, "n": n, "E_K": fns.E_K, "log": log,
-         "warnings": _shallow_end_warnings(model_path, float(x[0]))},
+         "zone": zone, "warnings": _shallow_end_warnings(model_path, float(x[0]))},
         time.perf_counter() - t0, {}, curves,
     )  # fmt: skip
 
@@ -357,8 +365,8 @@ def figure(diagram: Diagram):
     styles = iter(["-", "--", ":", "-."])
     for name, value in diagram.lines.items():
         ax.axhline(value, color="k", lw=1.2, ls=next(styles), label=f"{name}: {value:.3g}")
-    for name, (cx, cy) in diagram.curves.items():
-        ax.plot(cx, cy, color="k", lw=1.2, ls="--", label=name)
+    for (name, (cx, cy)), ls in zip(diagram.curves.items(), ["--", "-.", ":"], strict=False):
+        ax.plot(cx, cy, color="k", lw=1.2, ls=ls, label=name)
     ax.set_ylim(diagram.y[0], diagram.y[-1])
     if diagram.x_label == "ω / E_K":
         ax.axvline(1.0, color="0.3", lw=0.6)  # ω = E_K: shallow to the left, deep to the right
