@@ -302,3 +302,16 @@ def test_bad_input_is_refused():
         dynamical_sum(SC, 4.0, [1.0, 2.0])
     with pytest.raises(EwaldError, match="chain"):
         jellium_madelung(CHAIN)
+
+
+def test_dynamical_sums_agree_with_dynamical_sum():
+    from qcrystal.models.ewald import dynamical_sums
+
+    rng = np.random.default_rng(5)
+    for primitive, p, background in [(FCC, 6.0, False), (SC, 1.0, True), (SQUARE, 3.0, False)]:
+        d = primitive.shape[0]
+        ks = rng.uniform(-8, 8, (5, d))
+        many = dynamical_sums(primitive, p, ks, background=background, rtol=1e-12)
+        one = [dynamical_sum(primitive, p, k, background=background, rtol=1e-12) for k in ks]
+        for value, single in zip(many.value, one, strict=True):
+            assert np.allclose(value, single.value, rtol=0, atol=many.error + single.error)

@@ -65,6 +65,7 @@ __all__ = [
     "EwaldSum",
     "EwaldTensor",
     "dynamical_sum",
+    "dynamical_sums",
     "hessian_sum",
     "jellium_madelung",
     "power_sum",
@@ -526,3 +527,61 @@ def jellium_madelung(primitive: object, *, rtol: float = 1e-13) -> EwaldSum:
         0.5 * r_s * res.value, 0.5 * r_s * res.error, res.eta, res.real_cutoff,
         res.reciprocal_cutoff, res.terms, "Madelung energy per particle in jellium, e²/r_s",
     )  # fmt: skip
+
+
+def dynamical_sums(
+    primitive: object,
+    p: float,
+    ks: object,
+    *,
+    background: bool = False,
+    eta: float | None = None,
+    rtol: float = 1e-13,
+) -> EwaldTensor:
+    """:func:`dynamical_sum` at many wave vectors at once: ``value`` has shape (n, d, d).
+
+    The cutoffs are settled once for all k. The shifted reciprocal points q = g − k/2π are
+    taken from one set of g with |g| ≤ g_c + max|k|/2π (g = 0 included) and kept where
+    0 < |q| ≤ g_c, the same points :func:`dynamical_sum` sums for each k, so the values agree
+    to rounding. ``error`` bounds every entry at every k.
+
+    Parameters
+    ----------
+    ks : (n, d) array_like
+        The wave vectors, one per row (radians per length unit of ``primitive``).
+    primitive, p, background, eta, rtol
+        As for :func:`dynamical_sum`.
+    """
+    what = "Σ_{R≠0} ∂_α∂_β |R|^-p (1 − cos k·R)"
+    geo, split, r_c, b_r, g_c, b_g = _curvature_setup(primitive, p, background, eta, rtol, what)
+    d = geo.d
+    kv = np.array(ks, dtype=float)
+    if kv.ndim != 2 or kv.shape[1] != d or not np.all(np.isfinite(kv)):
+        raise EwaldError(f"{what}: ks must be an (n, {d}) array of finite numbers")
+    X = _points(geo.A, geo.B, r_c)
+    A, B = split.curvature(np.linalg.norm(X, axis=1))
+    XX = np.einsum("na,nb->nab", X, X)
+    plain, plain_abs = _recip_curvature(split, _points(geo.B, geo.A, g_c))
+    reach = float(np.max(np.linalg.norm(kv, axis=1), initial=0.0)) / (2 * math.pi)
+    G = np.vstack([np.zeros((1, d)), _points(geo.B, geo.A, g_c + reach)])
+    tiny = 1e-9 * float(np.min(np.linalg.norm(geo.B, axis=1)))
+    value = np.empty((kv.shape[0], d, d))
+    magnitude = 0.0
+    envelope = A * np.sum(X * X, axis=1) + np.abs(B)
+    for start in range(0, kv.shape[0], 128):
+        k = kv[start : start + 128]
+        w = 2 * np.sin(k @ X.T / 2) ** 2  # (c, n)
+        real = np.einsum("cn,nab->cab", w * A, XX) + (w @ B)[:, None, None] * np.eye(d)
+        q = G[None, :, :] - k[:, None, :] / (2 * math.pi)  # (c, m, d)
+        r = np.linalg.norm(q, axis=2)
+        keep = (r > tiny) & (r <= g_c)
+        terms = np.where(keep, 4 * math.pi**2 * split.reciprocal(np.where(keep, r, 1.0)), 0.0)
+        shifted = -np.einsum("cm,cma,cmb->cab", terms, q, q)
+        value[start : start + 128] = real + plain - shifted
+        size = w @ envelope + plain_abs + np.sum(np.abs(terms) * r * r, axis=1)
+        magnitude = max(magnitude, float(np.max(size, initial=0.0)))
+    error = 2 * b_r + 2 * b_g + 32 * _EPS * magnitude
+    note = f"Σ_(R≠0) ∂α∂β |R|^-{p:g} (1 − cos k·R)" + (
+        " with a neutralising uniform background" if p <= d - 2 else ""
+    )
+    return EwaldTensor(value, float(error), split.eta, r_c, g_c, X.shape[0] + G.shape[0], note)
