@@ -207,6 +207,7 @@ def quantities(model: Model) -> Quantities:
     else:
         c0, T_D, ratio, T_m, zone_ratio, zone_T_m = 0.0, 0.0, math.inf, 0.0, math.inf, 0.0
         notes.append("D ≤ 0: no restoring force between sites, no phonons (T_D = 0, r₀/a = ∞)")
+    notes += _branch_stability(model)
     if model.phonons == "with_lattice":
         gap_rows, gap_notes = _with_lattice(model, U, k0, eps, T_D, E_K)
         notes += gap_notes
@@ -228,6 +229,30 @@ def quantities(model: Model) -> Quantities:
         *gap_rows,
     ]
     return Quantities(model, tuple(out), tuple(notes))
+
+
+def _branch_stability(model: Model) -> list[str]:
+    """For a power law on an isotropic lattice: are point particles with this Φ stable when
+    every branch counts (qcrystal.crystal), not only the trace average of (43)–(44)?"""
+    inter = model.interaction
+    if inter.kind != "power_law" or model.d < 2 or len(set(model.spacing)) > 1:
+        return []
+    from qcrystal.crystal import HarmonicCrystal, PowerLaw, geometry
+
+    C, n = float(inter.params["C"]), float(inter.params["n"])
+    if not (C > 0 and n > model.d):
+        return []
+    crystal = HarmonicCrystal(geometry(model.kind, model.spacing[0]), PowerLaw(C, n), model.mass)
+    found = crystal.stability(8)
+    if found.stable:
+        return []
+    k = ", ".join(f"{v:.3g}" for v in found.k)
+    return [
+        f"all branches, not the trace average of (43)–(44): point particles with this Φ on "
+        f"the {model.kind} lattice are unstable (ω² = {found.omega2:.3g} at k = ({k}), "
+        f"branch {found.branch}); only the optical lattice holds them (see phonons = "
+        '"with_lattice")'
+    ]
 
 
 def _with_lattice(
