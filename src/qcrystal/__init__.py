@@ -4,7 +4,8 @@
 functions are the registry's (:mod:`qcrystal.codegen.registry` declares each once: the
 equations it computes, its derivation, its arguments; ``dir(qcrystal)`` lists them). Beside
 them, written by hand: :func:`classify` (the four states), :func:`derivation` (the steps of
-an equation, rendered in Jupyter) and :func:`check_step` (is a student's step right?).
+an equation, rendered in Jupyter), :func:`check_step` (is a student's step right?) and
+:class:`Crystal` (a geometry and an interaction, with all its phonon branches).
 Everything is loaded on first use (PEP 562), so ``import qcrystal`` is light.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from qcrystal.codegen.registry import FUNCTIONS
 
 _EXPORTS = {f.name: f"numerics.{f.module}" for f in FUNCTIONS} | {
+    "Crystal": "crystal",
     "check_step": "teaching.step_check",
     "classify": "states",
     "derivation": "teaching.step_check",

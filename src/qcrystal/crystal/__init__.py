@@ -13,6 +13,7 @@
 [2, 4, 6, 8, 12]
 """
 
+from .crystal import Crystal
 from .dynamics import (
     HarmonicCrystal,
     PowerLaw,
@@ -27,6 +28,7 @@ from .geometry import GEOMETRIES, Geometry, Shell, geometry
 
 __all__ = [
     "GEOMETRIES",
+    "Crystal",
     "Geometry",
     "HarmonicCrystal",
     "PowerLaw",
