@@ -1,6 +1,10 @@
 """Section 4, phonons: Debye approximation and the Lindemann criterion, (39)–(55), k_D, U_a.
 
-The chain derived here: the long-wave limit of (43) gives c₀ (45)–(46); equating the Debye
+The chain derived here: the i ≠ j term of (6), with ν atoms on every site (12), expanded to
+second order in the displacements of (39)–(40), gives the dynamical matrix of the sites; for
+the simple (hyper)cubic lattice with nearest neighbours only and a central U its polarisation
+average is compared with (43), and its direction-averaged force constant with D of (44). The
+long-wave limit of (43) gives c₀ (45)–(46); equating the Debye
 sphere with the Brillouin zone gives k_D; T_D = c₀ k_D is compared with (49); r₀² of (42)
 over the Debye sphere, with ρ = ν/a^d, gives r₀² = d² I_d / (2 m T_D) and hence the
 Lindemann condition (47) as 4d² (E_K/T_D) I_d < 1, compared with (48); its T = 0 and
@@ -16,6 +20,7 @@ import sympy as sp
 
 from qcrystal.symbolic import (
     Builder,
+    Condition,
     Derivation,
     EquationRecord,
     Probe,
@@ -24,12 +29,34 @@ from qcrystal.symbolic import (
     tidy,
 )
 
-from .symbols import E_K, SIMPLIFY_SECONDS, T_D, D, T, a, c0, d, k, k_D, k_v, kr, m, nu, rho, xv
+from .symbols import (
+    E_K,
+    SIMPLIFY_SECONDS,
+    T_D,
+    D,
+    M,
+    R_v,
+    T,
+    U_pair,
+    a,
+    a_v,
+    c0,
+    d,
+    k,
+    k_D,
+    k_v,
+    kr,
+    m,
+    nu,
+    omega_k,
+    r_v,
+    rho,
+    xv,
+)
 
 __all__ = ["RECORDS", "debye_integral"]
 
 SECTION = 4
-omega_k = sp.Symbol("omega_k", positive=True)
 r0sq = sp.Symbol("r_0^2", positive=True)
 
 
@@ -37,6 +64,250 @@ def debye_integral(dim: sp.Expr = d, b: sp.Expr | None = None) -> sp.Integral:
     """I_d(b) = ∫₀¹ x^(d−2) coth(b x) dx, with b = T_D/(2T) by default (unevaluated)."""
     b = T_D / (2 * T) if b is None else b
     return sp.Integral(xv ** (dim - 2) * sp.coth(b * xv), (xv, 0, 1))
+
+
+# --------------------------------------------------------------------------- (43)–(44)
+
+_U1 = sp.Derivative(U_pair(a), a)  # U'(a)
+_U2 = sp.Derivative(U_pair(a), (a, 2))  # U''(a)
+
+
+def _components(name: str, dim: int) -> tuple[sp.Symbol, ...]:
+    return tuple(sp.Symbol(f"{name}_{n}", real=True) for n in range(1, dim + 1))
+
+
+def _sum_sin2(dim: int) -> sp.Expr:
+    """Σ_α sin²(k_α a/2) over the first ``dim`` directions."""
+    return sp.Add(*(sp.sin(kk * a / 2) ** 2 for kk in k_v[:dim]))
+
+
+def _half_angle(e: sp.Expr) -> sp.Expr:
+    """e^(±i k a) → cos, then 1 − cos(k a) → 2 sin²(k a/2): the form (43) is printed in."""
+    e = sp.expand(e.rewrite(sp.cos))
+    return sp.expand(e.xreplace({sp.cos(kk * a): 1 - 2 * sp.sin(kk * a / 2) ** 2 for kk in k_v}))
+
+
+@cache
+def _radial_hessian(dim: int) -> sp.Matrix:
+    """∂_α∂_β U(|R|) for a central U, R = (R_1, …, R_d)."""
+    R = R_v[:dim]
+    return sp.hessian(U_pair(sp.sqrt(sp.Add(*(x**2 for x in R)))), R)
+
+
+def _bond(dim: int, gamma: int, sign: int) -> sp.ImmutableMatrix:
+    """Φ_αβ = ∂_α∂_β U(|R|) at the neighbour R = sign · a e_γ, for a central U."""
+    at = {x: (sign * a if n == gamma else 0) for n, x in enumerate(R_v[:dim])}
+    return sp.ImmutableMatrix(_radial_hessian(dim).xreplace(at).doit())
+
+
+@cache
+def derive_site_dynamics(dim: int = 3) -> Derivation:
+    """The dynamical matrix of the localized sites, simple (hyper)cubic, nearest neighbours.
+
+    ``dim`` is the dimension d (1, 2 or 3); the mass per site M is left a symbol.
+    """
+    if dim not in (1, 2, 3):
+        raise ValueError(f"dim must be 1, 2 or 3, got {dim!r}")
+    dv = Builder("D_k", f"dynamical matrix of the localized sites, d = {dim}")
+    i, j = sp.symbols("i j", integer=True)
+    r, n_sites = sp.IndexedBase("r"), sp.Symbol("N_L", integer=True, positive=True)
+    dv.step(
+        "pair_interaction",
+        sp.Eq(
+            sp.Symbol("H_int"),
+            nu**2 / 2 * sp.Sum(U_pair(r[i] - r[j]), (i, 1, n_sites), (j, 1, n_sites)),
+        ),
+        "the i ≠ j term of (6) in the localized state: ĉ_i†ĉ_j†ĉ_jĉ_i → n_i n_j = ν² and"
+        " U_ij → U(r_i − r_j) at the displaced sites (the sum runs over i ≠ j)",
+        adds=("ν atoms on every site: n_i n_j = ν² for i ≠ j, no tunneling (12)",),
+        uses=("6", "12", "U_a", "39"),
+    )
+    R, w = R_v[:dim], _components("w", dim)
+    wv, phi = sp.Matrix(w), sp.hessian(U_pair(*R), R)
+    gradient = sp.Add(*(y * sp.diff(U_pair(*R), x) for x, y in zip(R, w, strict=True)))
+    quadratic = (wv.T * phi * wv)[0] / 2
+    dv.step(
+        "displaced_pair",
+        sp.Eq(
+            U_pair(*(x + y for x, y in zip(R, w, strict=True))), U_pair(*R) + gradient + quadratic
+        ),
+        "U(a_ij + u_i − u_j) to second order in w = u_i − u_j about R = a_ij (Taylor in d"
+        " variables)",
+        adds=("harmonic approximation: |u_i − u_j| ≪ a, terms O(u³) dropped",),
+        uses=("39", "40"),
+    )
+    dv.step(
+        "harmonic_pair",
+        sp.Eq(sp.Symbol("E_2"), nu**2 * quadratic),
+        "the pair energy ν²U to second order, Φ_αβ(R) = ∂_α∂_β U(R): the constant is the"
+        " lattice energy; the linear terms ν² w·∇U(R) cancel between R and −R",
+        adds=("a Bravais lattice: every R has its −R, so Σ_R ∇U(R) = 0",),
+    )
+    dv.step(
+        "central_bonds",
+        _bond(dim, 0, 1),
+        "U central, U(R) = U(|R|): at R = ±a e_γ the force constants are U''(a) along the"
+        " bond and U'(a)/a across it, none off the diagonal (shown for γ = 1)",
+        adds=(
+            "U central: U(R) = U(|R|) (isotropic Φ and w)",
+            "simple (hyper)cubic lattice, nearest neighbours only: R = ±a e_γ",
+        ),
+    )
+    u = sp.Matrix(_components("u", dim))  # the amplitude at the site R = 0
+    force = sp.zeros(dim, 1)
+    for gamma in range(dim):
+        for sign in (1, -1):
+            phase = sp.exp(sign * sp.I * k_v[gamma] * a)  # u_R = u_0 e^(i k·R)
+            force += nu**2 * _bond(dim, gamma, sign) * u * (1 - phase)
+    dv.step(
+        "plane_waves",
+        sp.Eq(M * omega_k**2 * sp.ImmutableMatrix(u), sp.ImmutableMatrix(force)),
+        "M ü_0 = −∂H/∂u_0 = −ν² Σ_R Φ(R)(u_0 − u_R) with u_R = u_0 e^(i(k·R − ω t)): on any"
+        " Bravais lattice M ω² u = ν² Σ_(R≠0) Φ(R)(1 − cos k·R) u",
+    )
+    dyn = sp.ImmutableMatrix(dim, dim, lambda p, q: _half_angle(sp.diff(force[p], u[q]) / M))
+    dv.step(
+        "dynamical_matrix",
+        sp.Eq(sp.MatrixSymbol("D_k", dim, dim), dyn),
+        "D(k) = (ν²/M) Σ_R Φ(R)(1 − cos k·R), with 1 − cos x = 2 sin²(x/2): its eigenvalues"
+        " are the d branches ω²",
+    )
+    branches = dyn.xreplace({kk: 0 for kk in k_v[1:dim]})
+    dv.step(
+        "branches",
+        branches,
+        "k along e₁: D(k) is diagonal; D₁₁ = ω_L² (longitudinal, U'') and the d − 1 others"
+        " ω_T² (transverse, U'/a)",
+    )
+    average = sp.expand(dyn.trace() / dim)
+    compact = 4 * nu**2 / (M * dim) * (_U2 + (dim - 1) * _U1 / a) * _sum_sin2(dim)
+    if sp.expand(compact - average) != 0:  # the factored form must be the trace itself
+        raise ArithmeticError(f"(1/d) tr D(k) is {average}, not {compact}")
+    dv.step(
+        "polarisation_average",
+        sp.Eq(omega_k**2, compact),
+        "the average of the d branches, (1/d) tr D(k); for a central U, Σ_α ∂²U/∂a_α² ="
+        " U'' + (d − 1)U'/a",
+        adds=("ω_k² read as the polarisation average (1/d) tr D(k) of the d branches",),
+    )
+    return dv.build()
+
+
+@cache
+def derive_dynamic_parameter(dim: int = 3) -> Derivation:
+    dv = Builder("44", "dynamic parameter in the nearest-neighbour approximation")
+    average = dv.include(derive_site_dynamics(dim)).rhs
+    value = sp.expand(sp.cancel(M * average / (4 * _sum_sin2(dim))))
+    dv.step(
+        "dynamic_parameter",
+        sp.Eq(D, sp.factor_terms(value)),
+        "D as the coefficient in (1/d) tr D(k) = (4/M) D Σ_α sin²(k_α a/2): the force"
+        " constant ν² ∂_α∂_β U between neighbouring sites, averaged over the d directions",
+    )
+    return dv.build()
+
+
+@cache
+def derive_phonon_spectrum(dim: int = 3) -> Derivation:
+    dv = Builder("43", "phonon spectrum in the nearest-neighbour approximation")
+    average = dv.include(derive_site_dynamics(dim)).rhs
+    v = sp.Symbol("v", real=True)  # the velocity u̇_j of a site
+    mass = dv.step(
+        "site_mass",
+        sp.Eq(M, sp.diff(nu * m * v**2 / 2, v, 2)),
+        "all ν atoms of site j sit at r_j = a_j + u_j (39): kinetic energy ν m u̇_j²/2, so"
+        " the mass per site is M = ∂²T/∂u̇_j² = νm",
+        adds=("the ν atoms of a site move together (one Wannier state): M = νm",),
+        uses=("39", "12"),
+    )
+    dv.step(
+        "spectrum",
+        sp.Eq(omega_k**2, average.xreplace({M: mass.rhs})),
+        "the polarisation average with M = νm",
+    )
+    return dv.build()
+
+
+def _readable(e: sp.Expr) -> str:
+    """U'(a), U''(a) for the derivatives of U at a, in a finding's one-line text."""
+    prime, second = sp.Symbol("U'(a)"), sp.Symbol("U''(a)")
+    return sp.sstr(e.xreplace({_U2: second}).xreplace({_U1: prime}))
+
+
+def _nu_power(e: sp.Expr) -> sp.Expr:
+    """The power of ν in a monomial in ν: ν ∂ ln e/∂ν."""
+    return sp.cancel(nu * sp.diff(e, nu) / e)
+
+
+def _repulsive_sign(e: sp.Expr) -> str:
+    """The sign of ``e`` when U'(a) < 0 (a repulsive U), computed from the assumptions."""
+    s = sp.Symbol("s", positive=True)
+    e = e.xreplace({_U1: -s})
+    if e.is_negative:
+        return "< 0"
+    if e.is_nonpositive:
+        return "≤ 0 (< 0 wherever sin(k₁a/2) ≠ 0)"
+    return "of either sign"
+
+
+def _a_nn() -> dict[sp.Symbol, sp.Expr]:
+    """The vector a of (44) as the nearest-neighbour vector a e₁ (U central: any of them)."""
+    return {a_v[0]: a, a_v[1]: 0, a_v[2]: 0}
+
+
+def _second_derivative_at_a(axis: int) -> sp.Subs:
+    """∂²U(a)/∂a^α∂a^α as printed: the derivative of U(|r|) in r_α, taken at r = a."""
+    radial = U_pair(sp.sqrt(sp.Add(*(x**2 for x in r_v))))
+    return sp.Subs(sp.Derivative(radial, (r_v[axis], 2)), r_v, a_v)
+
+
+_printed_44 = sp.Eq(D, nu**2 / d * sp.Add(*(_second_derivative_at_a(n) for n in range(3))))
+
+
+def _d44_at_neighbour() -> sp.Expr:
+    """(44) as printed at a = a e₁, d = 3 (unevaluated: the derivatives are taken when judged)."""
+    return _printed_44.rhs.xreplace({d: 3, **_a_nn()})
+
+
+_printed_43 = sp.Eq(omega_k**2, 4 * nu / m * D * _sum_sin2(3))
+
+
+def _with_mass_m_over_nu(printed: sp.Expr, derived: sp.Expr) -> sp.Expr:
+    average = derive_site_dynamics(3).step("polarisation_average").expr.rhs
+    return printed - average.xreplace({M: m / nu})
+
+
+def _spectrum_remark(dv: Derivation) -> str:
+    printed = _printed_43.rhs.xreplace({D: _d44_at_neighbour()}).doit()
+    derived = dv.result.rhs
+    branches = dv.step("branches").expr.xreplace({M: dv.step("site_mass").expr.rhs})
+    dim = branches.rows
+    transverse = branches[1, 1] if dim > 1 else sp.Integer(0)
+    return (
+        f"ν-dependence: printed ω_k² ∝ ν^{_nu_power(printed)}, derived ∝ ν^{_nu_power(derived)}"
+        " (the pair occupation ν² of (12) over the mass νm of a site's ν atoms; the"
+        f" printed ν³ needs mass m/ν per site); trace average only: for k along e₁ the"
+        f" branches are ω_L² = {_readable(branches[0, 0])} and ω_T² = {_readable(transverse)}"
+        f" ({dim - 1} of them), and ω_T² is {_repulsive_sign(transverse)} for a repulsive U"
+        " (U' < 0): an instability the average (43) hides"
+    )
+
+
+def _dynamic_parameter_remark(dv: Derivation) -> str:
+    bond = dv.step("central_bonds").expr
+    across = bond[1, 1] if bond.rows > 1 else sp.Integer(0)
+    average = dv.step("polarisation_average").expr.rhs.xreplace({M: nu * m})
+    via_printed = sp.cancel(m * average / (4 * nu * _sum_sin2(bond.rows)))
+    return (
+        "ν² is the pair occupation n_i n_j = ν² of (12), so it follows; D averages over the"
+        f" directions the force constants {_readable(nu**2 * bond[0, 0])} along a bond and"
+        f" {_readable(nu**2 * across)} across it, the latter {_repulsive_sign(across)} for a"
+        " repulsive U (U' < 0), which the average hides; read off (43) with its printed 4ν/m"
+        f" instead of 4/M = 4/(νm), D would be ∝ ν^{_nu_power(via_printed)}"
+    )
+
+
+_probe_u = Probe(functions={U_pair: sp.Lambda(kr, sp.exp(-kr) / kr**3)})  # a test U(r)
 
 
 @cache
@@ -282,20 +553,40 @@ RECORDS = [
     EquationRecord(
         "43",
         SECTION,
-        "cited",
+        "derived",
         r"\omega_k^2 = \frac{4\nu}{m} D \sum_{\alpha=1}^d \sin^2\left(\frac{k_\alpha a}{2}"
         r"\right)",
         "phonons",
-        source="[24, 25] (nearest-neighbour phonon spectrum)",
+        printed=_printed_43,
+        derive=derive_phonon_spectrum,
+        given={D: _d44_at_neighbour()},
+        assumptions=("D as printed in (44)", "d = 3 shown (d = 1, 2 in the tests)"),
+        probe=_probe_u,
+        conditions=(
+            Condition(
+                "with mass m/ν per site (the kinetic term ν p_j²/2m of (6) read with p_j"
+                " conjugate to r_j)",
+                _with_mass_m_over_nu,
+            ),
+        ),
+        remark=_spectrum_remark,
     ),
     EquationRecord(
         "44",
         SECTION,
-        "cited",
+        "derived",
         r"D = \frac{\nu^2}{d} \sum_{\alpha} \frac{\partial^2 U(\mathbf{a})}{\partial a^\alpha"
         r" \partial a^\alpha}",
         "phonons",
-        source="[24, 25] (dynamic parameter in the nearest-neighbour approximation)",
+        printed=_printed_44,
+        derive=derive_dynamic_parameter,
+        given={d: 3, **_a_nn()},
+        assumptions=(
+            "U central, U(a) = U(|a|); a = a e₁, a nearest-neighbour vector",
+            "d = 3 shown (d = 1, 2 in the tests)",
+        ),
+        probe=_probe_u,
+        remark=_dynamic_parameter_remark,
     ),
     EquationRecord(
         "U_a",

@@ -55,6 +55,8 @@ r0 = sp.Symbol("r_0", **pos)
 E0 = sp.Symbol("E_0", real=True)
 E1 = sp.Symbol("E_1", real=True)
 J = sp.Symbol("J_ij", real=True)
+M = sp.Symbol("M", **pos)  # mass carried by one lattice site (section 4)
+omega_k = sp.Symbol("omega_k", **pos)  # phonon frequency (43)
 
 # One direction (separable 1D steps)
 x = sp.Symbol("x", real=True)
@@ -97,6 +99,7 @@ k_v = _vec("k", real=True)
 ni_v = _vec("n_i", integer=True)  # lattice-site indices of r_i and r_j
 nj_v = _vec("n_j", integer=True)
 R_v = _vec("R", real=True)  # a lattice-site position r_j (the Taylor point of Φ)
+a_v = _vec("a", real=True)  # the vector argument a of U(a) in (44)
 # Lattice sums Σ_j Φ(r_j) and Σ_j ∂²Φ/∂r_α² (r_j), j ≠ 0, kept as symbols
 S0 = sp.Symbol("Sigma_Phi", real=True)
 S2_v = _vec("Sigma_Phi2", real=True)
@@ -104,10 +107,11 @@ S2_v = _vec("Sigma_Phi2", real=True)
 Phi = sp.Function("Phi")
 w = sp.Function("w")
 U_L = sp.Function("U_L")
+U_pair = sp.Function("U")  # the smeared pair interaction U(a_ij) after (44), one argument |a_ij|
 
-_energy = [T, T_D, E_K, u0, E, E0, E1, J, eps, omega, Omega, U, E_R, S0]
+_energy = [T, T_D, E_K, u0, E, E0, E1, J, eps, omega, Omega, U, E_R, S0, omega_k]
 _energy += [*eps_v, *omega_v, *Omega_v, *U_v, *E_R_v]
-_length = [a, x, y, X, xi, xj, l, lam, s_int, r0, *r_v, *l_v, *lam_v, *R_v]
+_length = [a, x, y, X, xi, xj, l, lam, s_int, r0, *r_v, *l_v, *lam_v, *R_v, *a_v]
 _inv_length = [k, kr, k_D, k0, *k0_v, *k_v]
 
 DIMS: dict[sp.Basic, Dim] = {}
@@ -116,6 +120,7 @@ DIMS.update({s: LENGTH for s in _length})
 DIMS.update({s: DIMENSIONLESS / LENGTH for s in _inv_length})
 DIMS.update({s: DIMENSIONLESS for s in [nu, d, xv, *ni_v, *nj_v]})
 DIMS[m] = MASS
+DIMS[M] = MASS
 DIMS[D] = ENERGY / LENGTH**2  # a curvature of an interaction energy, (44)
 DIMS[c0] = ENERGY * LENGTH  # a velocity with ħ = 1: energy × length
 DIMS[rho] = UNITS.of(0, -d)  # number density in d dimensions
@@ -124,6 +129,7 @@ DIMS.update({s: ENERGY / LENGTH**2 for s in S2_v})
 FUNCTION_DIMS: dict[str, Dim] = {
     "Phi": ENERGY,
     "U_L": ENERGY,
+    "U": ENERGY,
     "U_0": ENERGY,
     "V_H": ENERGY,
     "w": UNITS.of(0, -d / 2),

@@ -49,6 +49,12 @@ def test_missing_square_root_is_named():
     assert "missing square root" in out.finding
 
 
+def test_squared_form_is_a_missing_square_root_without_roots_in_either():
+    """printed = derived² with integer powers only: the cheap (cancel) route must name it."""
+    out = compare(x**2 * y**2 * sp.sin(T), x * y * sp.sin(T))
+    assert "missing square root" in out.finding
+
+
 def test_special_case_is_solved_for():
     out = compare(72 * x, 72 * x * T / TD)
     assert out.verdict is Verdict.DISCREPANCY

@@ -169,7 +169,8 @@ class _Walker:
     def __init__(
         self, syms: Mapping[sp.Basic, Dim], funcs: Mapping[str, Dim], system: UnitSystem
     ) -> None:
-        self.syms, self.funcs, self.one = syms, funcs, system.dimensionless
+        self.syms, self.funcs, self.system = syms, funcs, system
+        self.one = system.dimensionless
 
     def dim(self, e: sp.Basic) -> Dim:
         if e in self.syms:
@@ -209,7 +210,13 @@ class _Walker:
             return self.funcs[name]
         if isinstance(e, sp.Integral):
             return self._integral(e)
-        if isinstance(e, sp.Sum | sp.Subs):
+        if isinstance(e, sp.Subs):
+            # f(ξ) at ξ = p: inside, ξ carries the dimension of p (a derivative in ξ, say)
+            syms = dict(self.syms)
+            for var, point in zip(e.variables, e.point, strict=True):
+                syms[var] = self.dim(point)
+            return _Walker(syms, self.funcs, self.system).dim(e.expr)
+        if isinstance(e, sp.Sum):
             return self.dim(e.args[0])
         if isinstance(e, sp.Derivative):
             out = self.dim(e.expr)

@@ -44,7 +44,9 @@ class EquationRecord:
     ``derive`` builds the derivation whose result is compared with ``printed`` after the
     substitutions ``given`` (the paper's own definitions the comparison relies on).
     ``hint`` is added, in parentheses, to the finding of a discrepancy: what the
-    diagnosis means in this paper's terms.
+    diagnosis means in this paper's terms. ``remark`` computes, from the derivation, a
+    statement added to the finding whatever the verdict: what the derivation shows beyond
+    the comparison of the printed form (a caveat the printed form hides, say).
     """
 
     id: str
@@ -63,6 +65,7 @@ class EquationRecord:
     source: str = ""
     note: str = ""
     hint: str = ""
+    remark: Callable[[Derivation], str] | None = None
 
     def __post_init__(self) -> None:  # a read-only view of a private copy
         object.__setattr__(self, "given", MappingProxyType(dict(self.given)))
@@ -137,6 +140,8 @@ def judge(rec: EquationRecord, paper: Paper) -> Finding:
                 text += (
                     f" [e.g. at {ex['point']}: printed {ex['printed']}, derived {ex['derived']}]"
                 )
+        if rec.remark:
+            text += f"; {rec.remark(derivation)}"
         d_ok, d_text = _dimensions(derivation.result, paper)
         if d_ok is False:
             text += f"; derived form has a dimension problem: {d_text}"
@@ -151,7 +156,10 @@ def judge(rec: EquationRecord, paper: Paper) -> Finding:
 
 
 def _unevaluated(e: sp.Basic) -> sp.Basic:
-    return e.doit() if isinstance(e, sp.Basic) and e.has(sp.Sum) and not e.has(sp.Integral) else e
+    """Sums, and derivatives evaluated at a point (``Subs``), carried out; integrals kept."""
+    if isinstance(e, sp.Basic) and e.has(sp.Sum, sp.Subs) and not e.has(sp.Integral):
+        return e.doit()
+    return e
 
 
 def _dimensions(rel: sp.Basic | None, paper: Paper) -> tuple[bool | None, str]:

@@ -158,14 +158,17 @@ def compare(
             out.finding = out.diagnosis[0]
         return out
 
-    difference = _simplify(printed - derived, probe.simplify_seconds)
+    # The probe goes first: once it has a counterexample the difference is not zero, and
+    # the full simplify of it (which only makes it easier to read) is spared.
+    agree, example = _probe(printed, derived, probe)
+    seconds = probe.simplify_seconds
+    difference = _simplify(printed - derived, seconds, budget=0 if agree is False else 150)
     symbolic_zero = difference == 0
     ratio = None
     if not symbolic_zero and not _is_zero(derived):
-        ratio = _simplify(printed / derived, probe.simplify_seconds)
+        ratio = _simplify(printed / derived, seconds)
         symbolic_zero = ratio == 1
 
-    agree, example = _probe(printed, derived, probe)
     if agree is None:
         if symbolic_zero:
             return Outcome(
@@ -471,7 +474,9 @@ def _wrong_power(printed: sp.Expr, derived: sp.Expr, ratio: sp.Expr, probe: Prob
             continue
         base_syms = x.free_symbols
         carrier = derived if sense == "missing" else printed
-        rest = _simplify(carrier / sp.sqrt(x), probe.simplify_seconds)
+        rest = sp.powsimp(sp.cancel(carrier / sp.sqrt(x)))
+        if rest.free_symbols & base_syms and not _rational_in(rest, base_syms):
+            rest = _simplify(carrier / sp.sqrt(x), probe.simplify_seconds)
         if rest.free_symbols & base_syms:
             continue
         x_text = sp.sstr(sp.factor(x))
@@ -485,6 +490,19 @@ def _wrong_power(printed: sp.Expr, derived: sp.Expr, ratio: sp.Expr, probe: Prob
             f"({x_text})^1, an extra square root"
         )
     return None
+
+
+def _rational_in(e: sp.Expr, syms: set[sp.Basic]) -> bool:
+    """Whether ``e`` is rational in ``syms``: no root or function of them. Then ``cancel``
+    has already decided whether ``e`` depends on them, and ``simplify`` cannot remove them.
+    """
+    for p in e.atoms(sp.Pow):
+        if p.free_symbols & syms and p.exp.is_integer is not True:
+            return False
+    for f in e.atoms(sp.Function, sp.Derivative, sp.Subs, sp.Integral, sp.Sum):
+        if f.free_symbols & syms:
+            return False
+    return True
 
 
 def _missing_term(printed: sp.Expr, derived: sp.Expr, difference: sp.Expr) -> str | None:
