@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _cubic_zone as zone_
 from . import _phonon_tables as tables
 from ._kernels import as_result, blockwise, elementwise, finite_or_raise, horner, two_prod
 from .validate import as_dimension, as_float, as_zone
@@ -267,10 +266,18 @@ def _lindemann_threshold(d):
     return _ZERO_T_THRESHOLD[d]
 
 
+def _zone():
+    """The whole-zone numerics, imported on first use: they need scipy.special (~0.25 s of
+    import), which the Debye-sphere path and the commands that use only it do not."""
+    from . import _cubic_zone
+
+    return _cubic_zone
+
+
 def _exact_constants() -> tuple[np.ndarray, np.ndarray]:
     """κ_d = k_D a and ⟨s^(−1/2)⟩ by dimension (index d; inf where it diverges)."""
-    kappa = np.array([np.nan, *(zone_.kappa(d) for d in (1, 2, 3))])
-    inv_sqrt = np.array([np.nan, np.inf, *(zone_.inverse_sqrt_average(d) for d in (2, 3))])
+    kappa = np.array([np.nan, *(_zone().kappa(d) for d in (1, 2, 3))])
+    inv_sqrt = np.array([np.nan, np.inf, *(_zone().inverse_sqrt_average(d) for d in (2, 3))])
     return kappa, inv_sqrt
 
 
@@ -285,14 +292,14 @@ def _lindemann_ratio_exact(T_D, E_K, T, d):
         k = kappa[d]
         beta = T_D / (k * T)  # T = 0: inf
         hot = beta < 1e-200  # C = ⟨1/s⟩/β to all digits; β itself may have underflowed
-        thermal = zone_.thermal_part(np.where(hot, 1.0, beta))
+        thermal = _zone().thermal_part(np.where(hot, 1.0, beta))
         average = np.where(
             d == 3, inv_sqrt[d] + thermal, np.where(beta == np.inf, inv_sqrt[d], np.inf)
         )
         # d·κ·F/2 under one root, E_K and T_D apart: nothing leaves float64 unless r₀/a does
         plain = np.sqrt(0.5 * d * k * average) * (np.sqrt(E_K) / np.sqrt(T_D))
         scorching = (
-            k * np.sqrt(0.5 * d * zone_.inverse_average(3)) * (np.sqrt(E_K) * np.sqrt(T)) / T_D
+            k * np.sqrt(0.5 * d * _zone().inverse_average(3)) * (np.sqrt(E_K) * np.sqrt(T)) / T_D
         )
     return np.where(hot & (d == 3), scorching, plain)
 
@@ -306,13 +313,13 @@ def _melting_temperature_exact(T_D, E_K, d):
         excess = T_D / (6.0 * k * E_K) - inv_sqrt[3]  # the thermal part C(β) must reach this
         solvable = excess > 0  # NaN (T_D = E_K = inf) has no localized state, as in (48)
         hot = excess > 1e200  # C = ⟨1/s⟩/β to all digits: T_m = T_D²/(12 W κ² E_K)
-        beta = zone_.solve(np.where(solvable & ~hot, excess, 1.0))
+        beta = _zone().solve(np.where(solvable & ~hot, excess, 1.0))
         T_m = np.where(solvable, T_D / (k * beta), 0.0)
         if np.any(hot):  # from mantissas and exponents: inf only where T_m is beyond float64
             m_T, e_T = np.frexp(T_D)
             m_E, e_E = np.frexp(E_K)
             far = np.ldexp(
-                m_T * m_T / (6.0 * k * k * zone_.inverse_average(3) * m_E), 2 * e_T - e_E
+                m_T * m_T / (6.0 * k * k * _zone().inverse_average(3) * m_E), 2 * e_T - e_E
             )
             T_m = np.where(hot, far, T_m)
     if np.ndim(d):

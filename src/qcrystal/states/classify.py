@@ -149,7 +149,9 @@ def reasons(
             f"r₀/a = {r:.3g} < 1/2 would allow localization; the paper's ordering decides "
             "the label here"
         )
-    if zone == "debye" and td > 0:  # say where the paper's sphere decides against its zone
+    # Say where the paper's sphere decides against the whole zone. The zone's r₀ is 1.0–1.2
+    # times the sphere's (README), so they can disagree only for r₀/a in [0.5/1.2, 1/2).
+    if zone == "debye" and td > 0 and 0.5 / 1.2 <= r < 0.5:
         whole = float(numerics.lindemann_ratio(td, ek, float(T), int(d), zone="exact"))
         if (whole < 0.5) != (r < 0.5):
             notes.append(
