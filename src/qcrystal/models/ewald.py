@@ -148,22 +148,16 @@ class _Geometry:
         return cls(A, B, d, volume, radius(A), radius(B))
 
 
-def _points(
-    rows: np.ndarray, dual: np.ndarray, cutoff: float, shift: np.ndarray | None = None
-) -> np.ndarray:
-    """The points q = n·rows − shift with 0 < |q| ≤ cutoff (n_i = (q + shift)·dual_i).
+def _points(rows: np.ndarray, dual: np.ndarray, cutoff: float) -> np.ndarray:
+    """The lattice points q = n·rows with 0 < |q| ≤ cutoff (n_i = q·dual_i).
 
     A point closer to zero than 1e-9 of the lattice's scale counts as zero and is left out.
     """
-    c = np.zeros(len(dual)) if shift is None else dual @ shift
     reach = cutoff * np.linalg.norm(dual, axis=1)
-    ranges = [
-        np.arange(math.floor(ci - ri), math.ceil(ci + ri) + 1)
-        for ci, ri in zip(c, reach, strict=True)
-    ]
+    ranges = [np.arange(-math.ceil(ri), math.ceil(ri) + 1) for ri in reach]
     grids = np.meshgrid(*ranges, indexing="ij")
     n = np.stack([g.ravel() for g in grids], axis=1).astype(float)
-    pts = n @ rows - (0.0 if shift is None else shift)
+    pts = n @ rows
     r = np.linalg.norm(pts, axis=1)
     tiny = 1e-9 * float(np.min(np.linalg.norm(rows, axis=1)))
     return pts[(r > tiny) & (r <= cutoff)]
@@ -489,26 +483,15 @@ def dynamical_sum(
         D(k) in (length)^(−p−2); the error bounds each entry.
     """
     what = "Σ_{R≠0} ∂_α∂_β |R|^-p (1 − cos k·R)"
-    geo, split, r_c, b_r, g_c, b_g = _curvature_setup(primitive, p, background, eta, rtol, what)
+    d = _Geometry.of(primitive).d
     kv = np.array(k, dtype=float).ravel()
-    if kv.shape != (geo.d,) or not np.all(np.isfinite(kv)):
-        raise EwaldError(f"{what}: k must be {geo.d} finite numbers (got {k!r})")
-    X = _points(geo.A, geo.B, r_c)
-    A, B = split.curvature(np.linalg.norm(X, axis=1))
-    w = 2 * np.sin(X @ kv / 2) ** 2
-    real = np.einsum("n,na,nb->ab", w * A, X, X) + np.sum(w * B) * np.eye(geo.d)
-    plain, plain_abs = _recip_curvature(split, _points(geo.B, geo.A, g_c))
-    q = _points(geo.B, geo.A, g_c, shift=kv / (2 * math.pi))
-    shifted, shifted_abs = _recip_curvature(split, q)
-    value = real + plain - shifted
-    magnitude = float(np.sum(w * (A * np.sum(X * X, axis=1) + np.abs(B))))
-    magnitude += plain_abs + shifted_abs
-    # |1 − cos| ≤ 2 doubles the real-space bound; the shifted points obey the same bound.
-    error = 2 * b_r + 2 * b_g + 32 * _EPS * magnitude
-    note = f"Σ_(R≠0) ∂α∂β |R|^-{p:g} (1 − cos k·R)" + (
-        " with a neutralising uniform background" if p <= geo.d - 2 else ""
-    )
-    return EwaldTensor(value, float(error), split.eta, r_c, g_c, X.shape[0] + q.shape[0], note)
+    if kv.shape != (d,) or not np.all(np.isfinite(kv)):
+        raise EwaldError(f"{what}: k must be {d} finite numbers (got {k!r})")
+    one = dynamical_sums(primitive, p, kv[None, :], background=background, eta=eta, rtol=rtol)
+    return EwaldTensor(
+        one.value[0], one.error, one.eta, one.real_cutoff, one.reciprocal_cutoff, one.terms,
+        one.note,
+    )  # fmt: skip
 
 
 def jellium_madelung(primitive: object, *, rtol: float = 1e-13) -> EwaldSum:
@@ -542,8 +525,7 @@ def dynamical_sums(
 
     The cutoffs are settled once for all k. The shifted reciprocal points q = g − k/2π are
     taken from one set of g with |g| ≤ g_c + max|k|/2π (g = 0 included) and kept where
-    0 < |q| ≤ g_c, the same points :func:`dynamical_sum` sums for each k, so the values agree
-    to rounding. ``error`` bounds every entry at every k.
+    0 < |q| ≤ g_c. ``error`` bounds every entry at every k.
 
     Parameters
     ----------
