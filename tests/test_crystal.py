@@ -64,7 +64,8 @@ def test_from_a_model_file_and_bad_input():
         ({"geometry": "hcp"}, "hcp"),
         ({"smearing": "gaussian"}, "smearing='gaussian'"),
         ({"filling": 2.0}, "filling=2.0"),
-        ({"interaction": {"kind": "dipolar", "C_dd": 1.0}}, "isotropic pair potential"),
+        ({"interaction": {"kind": "dipolar", "C_dd": 1.0}}, "perpendicular to a 2D lattice"),
+        ({"interaction": {"kind": "contact", "g": 1.0}}, "isotropic pair potential"),
         ({"interaction": {"C": 1.0}}, "with a 'kind'"),
     ):
         args = {"geometry": "fcc", "interaction": {"kind": "power_law", "C": 1.0, "n": 12}}
@@ -75,3 +76,23 @@ def test_from_a_model_file_and_bad_input():
         qcrystal.Crystal("fcc", {"kind": "power_law", "C": 1.0, "n": 12}).lindemann_ratio(
             0.0, zone="sphere"
         )
+
+
+def test_model_show_of_a_crystal_file_without_an_optical_lattice(qc, tmp_path):
+    """[crystal] instead of [lattice]: perpendicular dipoles on a triangular lattice."""
+    out = qc("model", "show", "examples/crystals/dipoles_triangular.toml", "--json")
+    assert out.returncode == 0, out.stderr
+    import json
+
+    data = json.loads(out.stdout)
+    rows = {q["symbol"]: q["value"] for q in data["quantities"]}
+    assert rows["z"] == 6 and rows["stable"] == 1
+    direct = qcrystal.Crystal(
+        "triangular", {"kind": "power_law", "C": 20.0, "n": 3}, n=12
+    ).lindemann_ratio(0.0)
+    assert rows["r₀/a exact"] == pytest.approx(float(direct), rel=1e-12)  # dipoles ⊥ = C/r³
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[crystal]\ngeometry = "hcp"\nspacing = 1.0\n[interaction]\nkind = "power_law"\n'
+                   "C = 1.0\nn = 6\n")  # fmt: skip
+    out = qc("model", "show", str(bad))
+    assert out.returncode == 2 and "hcp" in out.stderr and "Traceback" not in out.stderr

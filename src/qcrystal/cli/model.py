@@ -81,6 +81,15 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "example":
         return _example(args.name)
 
+    from qcrystal.models.crystal_file import crystal_quantities, is_crystal_file
+    from qcrystal.models.schema import read_text
+
+    try:
+        crystal_file = is_crystal_file(read_text(args.file))
+    except ValueError as exc:
+        return fail(NAME, exc)
+    if crystal_file:
+        return _show_crystal(args, crystal_quantities)
     try:
         overrides = model_overrides(args.set)
         # Reading the file parses user text too (a custom Φ): all of it inside the budget.
@@ -94,6 +103,32 @@ def run(args: argparse.Namespace) -> int:
                          "quantities": quantities, "notes": list(found.notes)}))  # fmt: skip
         return 0
     print(f"{m.name or args.file}: {m.kind} lattice (d = {m.d}), interaction {m.interaction.kind}")
+    rows = [(q.symbol, _fmt(q.value), q.unit, q.equation, q.meaning) for q in found]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        print(
+            "  " + "  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4]
+        )
+    for note in found.notes:
+        print(f"note: {note}")
+    return 0
+
+
+def _show_crystal(args: argparse.Namespace, compute) -> int:
+    """``model show`` for a [crystal] file (a self-organised crystal, no optical lattice)."""
+    if args.set:
+        return fail(NAME, "--set is for [lattice] model files; edit the [crystal] file instead")
+    try:
+        title, found = budgeted(args, compute, args.file)
+    except ValueError as exc:
+        return fail(NAME, exc)
+    if args.json:
+        quantities = [{"symbol": q.symbol, "value": _plain(q.value), "unit": q.unit,
+                       "equation": q.equation, "meaning": q.meaning} for q in found]  # fmt: skip
+        print(dump_json({"model": {"file": str(args.file), "crystal": title},
+                         "quantities": quantities, "notes": list(found.notes)}))  # fmt: skip
+        return 0
+    print(title)
     rows = [(q.symbol, _fmt(q.value), q.unit, q.equation, q.meaning) for q in found]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:

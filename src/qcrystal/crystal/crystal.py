@@ -25,13 +25,13 @@ import sympy as sp
 from numpy.typing import NDArray
 from scipy import interpolate, optimize
 
-from .dynamics import HarmonicCrystal, PowerLaw, Radial, _phi, _sphere_rule, lennard_jones
+from .dynamics import HarmonicCrystal, PowerLaw, Radial, _phi, lennard_jones
 from .geometry import GEOMETRIES, geometry
 
 __all__ = ["Crystal"]
 
 _ZONES = ("exact", "debye")
-_SUPPORTED = ("power_law", "lennard_jones", "rydberg", "gaussian", "custom")
+_SUPPORTED = ("power_law", "lennard_jones", "rydberg", "gaussian", "custom", "dipolar")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,8 @@ class Crystal:
         One of chain, square, triangular, cubic, bcc, fcc.
     interaction : mapping
         As the ``[interaction]`` table of a model file, e.g. ``{"kind": "power_law",
-        "C": 1.0, "n": 3}``; isotropic kinds only (not dipolar, not contact).
+        "C": 1.0, "n": 3}``; isotropic kinds, and dipoles perpendicular to a plane
+        crystal (C_dd/r³ in the plane); not contact.
     mass, spacing, filling : float
         M, a and ν (ν = 1 only, for now).
     smearing : str
@@ -89,8 +90,8 @@ class Crystal:
             )
         params = {k: v for k, v in self.interaction.items() if k != "kind"}
         inter = interactions.make(kind, params)
-        potential = _potential(inter)
         lattice = geometry(self.geometry, self.spacing)
+        potential = _potential(inter, lattice.d)
         object.__setattr__(self, "_harmonic", HarmonicCrystal(lattice, potential, self.mass))
 
     @classmethod
@@ -173,8 +174,8 @@ class Crystal:
         d, kD = g.d, g.debye_wavenumber
         if d == 1 or (d == 2 and np.any(T > 0)):
             raise ValueError(f"r₀² over the Debye sphere diverges in d = {d} at this T")
-        dirs, w = _sphere_rule(d)
-        c = np.sqrt(np.linalg.eigvalsh(h._long_wave(dirs)))  # (m, d)
+        _, w, c2 = h.sphere_velocities_squared()
+        c = np.sqrt(c2)  # (m, d)
         x, wx = np.polynomial.legendre.leggauss(64)
         edges = np.concatenate([[0.0], np.geomspace(1e-6, 1.0, 24)]) * kD
         lo, hi = edges[:-1, None], edges[1:, None]
@@ -192,8 +193,17 @@ def _check_zone(zone: str) -> None:
         raise ValueError(f'zone must be "exact" or "debye" (got {zone!r})')
 
 
-def _potential(inter) -> PowerLaw | Radial | tuple[PowerLaw | Radial, ...]:
+def _potential(inter, d: int) -> PowerLaw | Radial | tuple[PowerLaw | Radial, ...]:
     """The model interaction as dynamics' potentials: power laws by Ewald, the rest radial."""
+    if inter.kind == "dipolar":
+        # C_dd (1 − 3 cos²θ)/r³: in a plane perpendicular to the dipoles, C_dd/r³
+        e = inter.params["direction"]
+        if d != 2 or abs(abs(e[2]) - 1.0) > 1e-12:
+            raise ValueError(
+                "dipolar: a crystal needs dipoles perpendicular to a 2D lattice (direction "
+                f"[0, 0, 1]; got {e} in d = {d}): otherwise the pair potential is not central"
+            )
+        return PowerLaw(float(inter.params["C_dd"]), 3.0)
     if inter.kind == "power_law":
         return PowerLaw(float(inter.params["C"]), float(inter.params["n"]))
     if inter.kind == "lennard_jones":

@@ -518,6 +518,24 @@ class HarmonicCrystal:
 
     def _subtracted_average(self, T: Array, n: int) -> Array:
         """⟨f − g⟩ on the n^d grid, f = Σ_s φ(ω_s), for each T."""
+        omega, c, knorm, chi, inside = self._grid(n)
+        out = np.empty(T.shape)
+        for j, t in enumerate(T):
+            f = np.sum(_phi(omega, t), axis=1)
+            sub = np.zeros(omega.shape[0])
+            sub[inside] = chi[inside] * np.sum(_phi(c[inside] * knorm[inside, None], t), axis=1)
+            out[j] = np.mean(f - sub)
+        return out
+
+    def _grid(self, n: int) -> tuple[Array, Array, Array, Array, Array]:
+        """The frequencies on the n^d grid and the long-wave part subtracted there, once per
+        n (every temperature reuses them: the lattice sums are the expensive part)."""
+        key = f"grid{n}"
+        if key not in self._cache:
+            self._cache[key] = self._grid_uncached(n)
+        return self._cache[key]  # type: ignore[return-value]
+
+    def _grid_uncached(self, n: int) -> tuple[Array, Array, Array, Array, Array]:
         g = self.geometry
         ks = g.zone_grid(n)
         omega = self.frequencies(ks)  # raises if unstable
@@ -538,20 +556,21 @@ class HarmonicCrystal:
                 raise ValueError("a zero sound velocity: r₀² diverges")
             c[inside] = np.sqrt(c2)
         chi = np.where(inside, _bump(knorm / self._k_c), 0.0)
-        out = np.empty(T.shape)
-        for j, t in enumerate(T):
-            f = np.sum(_phi(omega, t), axis=1)
-            sub = np.zeros(ks.shape[0])
-            sub[inside] = chi[inside] * np.sum(_phi(c[inside] * knorm[inside, None], t), axis=1)
-            out[j] = np.mean(f - sub)
-        return out
+        return omega, c, knorm, chi, inside
+
+    def sphere_velocities_squared(self) -> tuple[Array, Array, Array]:
+        """The directions and weights of the sphere rule and c_s² along each (m, d): the
+        long-wave spectrum, computed once (every temperature and both zones reuse it)."""
+        if "sphere" not in self._cache:
+            dirs, w = _sphere_rule(self.geometry.d)
+            self._cache["sphere"] = (dirs, w, np.linalg.eigvalsh(self._long_wave(dirs)))
+        return self._cache["sphere"]  # type: ignore[return-value]
 
     def _long_wave_average(self, T: Array) -> Array:
         """⟨g⟩ = (1/V_zone) ∫ dΩ Σ_s ∫_0^(k_c) χ k^(d−1) φ(c_s k) dk, for each T."""
         g = self.geometry
         d = g.d
-        dirs, wdir = _sphere_rule(d)
-        c2 = np.linalg.eigvalsh(self._long_wave(dirs))
+        _, wdir, c2 = self.sphere_velocities_squared()
         if np.min(c2) <= 1e-12 * np.max(c2):
             raise ValueError(
                 "some direction has a zero sound velocity (no restoring force for a long-wave "
