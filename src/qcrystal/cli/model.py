@@ -96,22 +96,8 @@ def run(args: argparse.Namespace) -> int:
         m, found = budgeted(args, _quantities, args.file, overrides)
     except ValueError as exc:  # ModelError, LatticeSumError, bad --set
         return fail(NAME, exc)
-    if args.json:
-        quantities = [{"symbol": q.symbol, "value": _plain(q.value), "unit": q.unit,
-                       "equation": q.equation, "meaning": q.meaning} for q in found]  # fmt: skip
-        print(dump_json({"model": {"file": str(args.file), "name": m.name, "d": m.d},
-                         "quantities": quantities, "notes": list(found.notes)}))  # fmt: skip
-        return 0
-    print(f"{m.name or args.file}: {m.kind} lattice (d = {m.d}), interaction {m.interaction.kind}")
-    rows = [(q.symbol, _fmt(q.value), q.unit, q.equation, q.meaning) for q in found]
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    for r in rows:
-        print(
-            "  " + "  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4]
-        )
-    for note in found.notes:
-        print(f"note: {note}")
-    return 0
+    title = f"{m.name or args.file}: {m.kind} lattice (d = {m.d}), interaction {m.interaction.kind}"
+    return _print(args, title, {"name": m.name, "d": m.d}, found)
 
 
 def _show_crystal(args: argparse.Namespace, compute) -> int:
@@ -122,10 +108,15 @@ def _show_crystal(args: argparse.Namespace, compute) -> int:
         title, found = budgeted(args, compute, args.file)
     except ValueError as exc:
         return fail(NAME, exc)
+    return _print(args, title, {"crystal": title}, found)
+
+
+def _print(args: argparse.Namespace, title: str, about: dict, found) -> int:
+    """The quantities as a table (or JSON) and their notes."""
     if args.json:
         quantities = [{"symbol": q.symbol, "value": _plain(q.value), "unit": q.unit,
                        "equation": q.equation, "meaning": q.meaning} for q in found]  # fmt: skip
-        print(dump_json({"model": {"file": str(args.file), "crystal": title},
+        print(dump_json({"model": {"file": str(args.file), **about},
                          "quantities": quantities, "notes": list(found.notes)}))  # fmt: skip
         return 0
     print(title)
