@@ -54,6 +54,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 from scipy import integrate, special
@@ -62,6 +63,7 @@ from .lattice_sums import LatticeSumError
 
 __all__ = [
     "EwaldError",
+    "EwaldResult",
     "EwaldSum",
     "EwaldTensor",
     "dynamical_sum",
@@ -82,9 +84,13 @@ class EwaldError(LatticeSumError):
     """An Ewald sum that cannot converge (p ≤ d without background) or bad lattice input."""
 
 
+_Value = TypeVar("_Value", float, np.ndarray)
+
+
 @dataclass(frozen=True)
-class EwaldSum:
-    """A lattice sum with its error bound.
+class EwaldResult(Generic[_Value]):
+    """A lattice sum with its error bound: a number (:data:`EwaldSum`) or a d×d tensor
+    (:data:`EwaldTensor`, whose ``error`` bounds every entry).
 
     ``value``: the sum, in units of (length)^(−p) of the primitive vectors' unit;
     ``error``: bound on |value − exact|: the bounds of both truncated sums plus an estimate
@@ -93,7 +99,7 @@ class EwaldSum:
     ``terms``: lattice and reciprocal points summed; ``note``: what the value means.
     """
 
-    value: float
+    value: _Value
     error: float
     eta: float
     real_cutoff: float
@@ -102,17 +108,8 @@ class EwaldSum:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class EwaldTensor:
-    """A d×d lattice sum (``value``) with a bound on the error of every entry (``error``)."""
-
-    value: np.ndarray
-    error: float
-    eta: float
-    real_cutoff: float
-    reciprocal_cutoff: float
-    terms: int
-    note: str = ""
+EwaldSum = EwaldResult[float]
+EwaldTensor = EwaldResult[np.ndarray]
 
 
 @dataclass(frozen=True)
