@@ -20,13 +20,23 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .quantities import Quantity
 from .schema import ModelError, read_text
 
-__all__ = ["CrystalQuantities", "crystal_quantities", "is_crystal_file"]
+if TYPE_CHECKING:
+    from qcrystal.crystal import Crystal
+
+__all__ = [
+    "CrystalFile",
+    "CrystalQuantities",
+    "crystal_quantities",
+    "is_crystal_file",
+    "load_crystal",
+]
 
 
 @dataclass(frozen=True)
@@ -56,9 +66,21 @@ def is_crystal_file(text: str) -> bool:
     return "crystal" in data and "lattice" not in data
 
 
-def crystal_quantities(path: str | Path, n: int = 12) -> tuple[str, CrystalQuantities]:
-    """The title line and the quantities of a [crystal] model file."""
-    from qcrystal.crystal import Crystal, UnstableError
+@dataclass(frozen=True)
+class CrystalFile:
+    """A [crystal] model file read and built: its :class:`qcrystal.Crystal`, the
+    temperature it asks about, the interaction table and the file's name."""
+
+    source: str
+    crystal: Crystal
+    temperature: float
+    interaction: dict
+    name: str
+
+
+def load_crystal(path: str | Path, n: int = 12) -> CrystalFile:
+    """Read a [crystal] model file and build its crystal (a ModelError names what is wrong)."""
+    from qcrystal.crystal import Crystal
 
     source = str(path)
     try:
@@ -91,6 +113,21 @@ def crystal_quantities(path: str | Path, n: int = 12) -> tuple[str, CrystalQuant
         )
     except ValueError as exc:
         raise ModelError(f"{source}: {exc}") from None
+    name = values["model"].get("name", Path(source).stem)
+    return CrystalFile(source, crystal, T, dict(interaction), str(name))
+
+
+def crystal_quantities(path: str | Path, n: int = 12) -> tuple[str, CrystalQuantities]:
+    """The title line and the quantities of a [crystal] model file."""
+    from qcrystal.crystal import UnstableError
+
+    loaded = load_crystal(path, n)
+    source, crystal, T, interaction = (
+        loaded.source,
+        loaded.crystal,
+        loaded.temperature,
+        loaded.interaction,
+    )
     g = crystal._harmonic.geometry
     out = [
         Quantity("d", float(g.d), "1", "", f"{g.name} lattice"),
