@@ -7,6 +7,8 @@ crystals found independently in tests/test_dynamics.py, and round trips.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -29,7 +31,7 @@ def _sphere_closed_form(crystal, hot: bool) -> float:
         per = np.sum(2.0 / c**2, axis=1) * kD ** (d - 2) / (d - 2)
     else:
         per = np.sum(1.0 / c, axis=1) * kD ** (d - 1) / (d - 1)
-    return float(np.sum(w * per)) / g.zone_volume / (2.0 * crystal.mass)
+    return float(np.sum(w * per)) / g.zone_volume / (2.0 * h.mass)
 
 
 def test_the_debye_sphere_of_all_branches_against_its_closed_forms(bcc):
@@ -63,7 +65,8 @@ def test_from_a_model_file_and_bad_input():
     for kwargs, message in (
         ({"geometry": "hcp"}, "hcp"),
         ({"smearing": "gaussian"}, "smearing='gaussian'"),
-        ({"filling": 2.0}, "filling=2.0"),
+        ({"filling": 0.0}, "filling must be"),
+        ({"mass": -1.0}, "mass must be"),
         ({"interaction": {"kind": "dipolar", "C_dd": 1.0}}, "perpendicular to a 2D lattice"),
         ({"interaction": {"kind": "contact", "g": 1.0}}, "isotropic pair potential"),
         ({"interaction": {"C": 1.0}}, "with a 'kind'"),
@@ -96,3 +99,51 @@ def test_model_show_of_a_crystal_file_without_an_optical_lattice(qc, tmp_path):
                    "C = 1.0\nn = 6\n")  # fmt: skip
     out = qc("model", "show", str(bad))
     assert out.returncode == 2 and "hcp" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_filling_enters_as_derived(bcc):
+    """ν atoms per site: the powers of ν in ω² and in the site mass are read off the SymPy
+    derivation (derive_phonon_spectrum), not typed here; with them the spectrum and r₀²
+    of ν = 2 follow from ν = 1 by scaling (ω → ν^(q/2) ω, r₀²(T) = ν^(−1−q/2) r₀²(T/ν^(q/2))
+    with q the power of ω²), which the zone average must reproduce to rounding (1e-12: the
+    grid, the radial nodes and the sphere rule are the same; only T is rescaled)."""
+    import sympy as sp
+
+    from qcrystal.derivations import phonons as ph
+    from qcrystal.derivations.symbols import nu
+
+    dv = ph.derive_phonon_spectrum(3)
+    w2, site_mass = dv.result.rhs, dv.step("site_mass").expr.rhs
+    q = float(sp.cancel(nu * sp.diff(w2, nu) / w2))
+    mass_power = float(sp.cancel(nu * sp.diff(site_mass, nu) / site_mass))
+    assert (q, mass_power) == (1.0, 1.0)  # what the derivation says today
+    two = qcrystal.Crystal("bcc", {"kind": "power_law", "C": 1.0, "n": 6}, n=8, filling=2.0)
+    k = np.array([[0.3, 0.2, 0.1], [1.0, 2.0, 0.5]])
+    np.testing.assert_allclose(two.frequencies(k), 2 ** (q / 2) * bcc.frequencies(k), rtol=1e-12)
+    s = 2 ** (q / 2)
+    for T in (0.0, 0.7):
+        want = bcc.mean_square_displacement(T / s) / (2**mass_power * s)
+        np.testing.assert_allclose(two.mean_square_displacement(T), want, rtol=1e-12)
+
+
+def test_the_einstein_force_constants_against_a_direct_sum(bcc):
+    """Σ_R Φ_αβ(R) for C r^(−6) on bcc is (C/3)·6·(6 + 2 − 3) Σ_R |R|^(−8) δ_αβ (∇²r^(−p) =
+    p(p + 2 − d) r^(−p−2), cubic symmetry), here by brute force over the ball |R| < 20 with
+    the continuum tail (4π/V) R^(−5)/5 beyond: that tail is 2e-7 of the sum, and its own
+    error (the shells' discreteness at the surface) is below 1e-10 of the sum."""
+    h = bcc._harmonic
+    m = np.arange(-40, 41)
+    grid = np.stack(np.meshgrid(m, m, m, indexing="ij"), axis=-1).reshape(-1, 3)
+    r2 = np.sum((grid @ h.geometry.primitive_vectors) ** 2, axis=1)
+    inside = (r2 > 0) & (r2 < 20.0**2)
+    tail = 4 * np.pi / h.geometry.cell_volume * 20.0**-5 / 5
+    want = 6 * (6 + 2 - 3) * (np.sum(r2[inside] ** -4.0) + tail) / 3
+    np.testing.assert_allclose(h.force_constant_sum(), want * np.eye(3), rtol=0, atol=1e-9 * want)
+
+
+def test_an_anisotropic_model_file_is_refused_by_name(tmp_path):
+    text = Path("examples/power_law.toml").read_text(encoding="utf-8")
+    path = tmp_path / "stretched.toml"
+    path.write_text(text.replace("wavelength = [2.0, 2.0]", "wavelength = [2.0, 3.0]"))
+    with pytest.raises(ValueError, match=r"spacing \[1.0, 1.5\] is anisotropic"):
+        qcrystal.Crystal.from_model(path)

@@ -10,14 +10,21 @@ zone=...)`` and ``melting_temperature(zone=...)``, over the whole zone ("exact")
 the Debye sphere with the crystal's own direction-dependent sound velocities ("debye", the
 paper's approximation of (42)).
 
-Point particles only for now: ``smearing="gaussian"`` (the paper's (44)) and a filling
-ν ≠ 1 are refused by name until their derivation lands.
+The filling ν enters as :func:`qcrystal.derivations.phonons.derive_site_dynamics` derives it:
+the ν atoms of a site share its displacement u_j (one Wannier state), so a site has mass
+νm and two sites interact with ν²U (the pair occupation of (12)); D(k) = (ν/m) Σ_R Φ(R)(1 −
+cos k·R) and r₀² = (1/2νm)⟨Σ_s coth(ω_s/2T)/ω_s⟩ is the mean square of the site's
+displacement. The paper's (42) has the prefactor νd/(2mρ) = (d/2m)⟨·⟩ instead (the single
+atom's mass), ν times this; the two agree at ν = 1.
+
+Point particles only for now: ``smearing="gaussian"`` (the paper's (44)) is refused by name
+until its derivation lands.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +54,7 @@ class Crystal:
         "C": 1.0, "n": 3}``; isotropic kinds, and dipoles perpendicular to a plane
         crystal (C_dd/r³ in the plane); not contact.
     mass, spacing, filling : float
-        M, a and ν (ν = 1 only, for now).
+        The atom's mass m, a, and the atoms per site ν > 0 (see the module docstring).
     smearing : str
         "none" (point particles); "gaussian" is refused for now.
     n : int
@@ -73,11 +80,14 @@ class Crystal:
                 f"smearing={self.smearing!r}: only 'none' (point particles) is available; the "
                 "Gaussian smearing of (44) for all branches is not derived yet"
             )
-        if self.filling != 1.0:
-            raise ValueError(
-                f"filling={self.filling!r}: only ν = 1 for now (how ν enters every branch is "
-                "being derived; the paper's (43)–(44) put it in the scalar spectrum only)"
-            )
+        for name in ("mass", "spacing", "filling"):
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not (math.isfinite(value) and value > 0)
+            ):
+                raise ValueError(f"{name} must be a finite number > 0 (got {value!r})")
         if not isinstance(self.interaction, dict) or "kind" not in self.interaction:
             raise ValueError(
                 f"interaction must be a mapping with a 'kind' (got {self.interaction!r})"
@@ -91,8 +101,12 @@ class Crystal:
         params = {k: v for k, v in self.interaction.items() if k != "kind"}
         inter = interactions.make(kind, params)
         lattice = geometry(self.geometry, self.spacing)
-        potential = _potential(inter, lattice.d)
-        object.__setattr__(self, "_harmonic", HarmonicCrystal(lattice, potential, self.mass))
+        nu = float(self.filling)
+        # a site: ν atoms of mass m that move together, ν² pairs with every other site
+        potential = _scaled(_potential(inter, lattice.d), nu * nu)
+        object.__setattr__(
+            self, "_harmonic", HarmonicCrystal(lattice, potential, nu * float(self.mass))
+        )
 
     @classmethod
     def from_model(cls, path: str | Path, geometry_name: str | None = None) -> Crystal:
@@ -101,6 +115,12 @@ class Crystal:
         from qcrystal import models
 
         m = models.load(path)
+        if len(set(m.spacing)) > 1:
+            raise ValueError(
+                f"{m.source}: [lattice] spacing {list(m.spacing)} is anisotropic: the "
+                f"{geometry_name or m.kind} geometry has one nearest-neighbour distance "
+                "(a Bravais crystal of equal spacings); give one wavelength for every direction"
+            )
         return cls(
             geometry_name or m.kind,
             {"kind": m.interaction.kind, **m.interaction.params},
@@ -185,7 +205,26 @@ class Crystal:
         for j, t in np.ndenumerate(T):
             vals = _phi(c[:, :, None] * k[None, None, :], float(t))
             out[j] = float(np.sum(w * np.sum(vals * wk, axis=(1, 2)))) / g.zone_volume
-        return out / (2.0 * self.mass)
+        return out / (2.0 * h.mass)
+
+
+def _scaled(
+    potential: PowerLaw | Radial | tuple[PowerLaw | Radial, ...], factor: float
+) -> PowerLaw | Radial | tuple[PowerLaw | Radial, ...]:
+    """The potential times ``factor`` (the pair occupation ν² of a site pair)."""
+    if factor == 1.0:
+        return potential
+    if isinstance(potential, tuple):
+        return tuple(_scaled(t, factor) for t in potential)  # type: ignore[misc]
+    if isinstance(potential, PowerLaw):
+        return replace(potential, C=potential.C * factor)
+    u, du, d2u = potential.u, potential.du, potential.d2u
+    return replace(
+        potential,
+        u=lambda r: factor * u(r),
+        du=lambda r: factor * du(r),
+        d2u=lambda r: factor * d2u(r),
+    )
 
 
 def _check_zone(zone: str) -> None:

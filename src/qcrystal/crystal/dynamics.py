@@ -350,6 +350,22 @@ class HarmonicCrystal:
                     "tail as a PowerLaw (Ewald)"
                 )
 
+    def force_constant_sum(self) -> Array:
+        """Σ_(R≠0) Φ_αβ(R) (energy/length²): the on-site force constants, M ω_E² of the
+        Einstein oscillator as a d×d tensor (⟨M D(k)⟩_zone, since ⟨cos k·R⟩ = 0 for R ≠ 0).
+        Its diagonal is the lattice sum Σ_j ∂²Φ(r_j)/∂x_α² of the paper's (36)."""
+        d = self.geometry.d
+        out = np.zeros((d, d))
+        for t in self._terms:
+            if isinstance(t, PowerLaw):
+                res = ewald.hessian_sum(
+                    self.geometry.primitive_vectors, t.p, background=t.background, rtol=self.rtol
+                )
+                out += t.C * np.asarray(res.value)
+            else:
+                out += np.sum(self._direct(t)[1], axis=0)
+        return np.asarray(0.5 * (out + out.T))
+
     # -- frequencies and stability -----------------------------------------------------
 
     def _scale(self) -> float:

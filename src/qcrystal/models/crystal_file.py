@@ -3,7 +3,7 @@
 Without an optical lattice (the paper's conclusion: a crystal held by the interaction
 alone) the file names the crystal's geometry::
 
-    [model]        mass, name (filling 1)
+    [model]        mass, name, filling (atoms per site ν, default 1)
     [crystal]      geometry = "triangular" | "bcc" | …, spacing (a), temperature
     [interaction]  as in every model file
 
@@ -51,7 +51,7 @@ class CrystalQuantities:
 
 
 _KEYS = {
-    "model": {"name": str, "mass": float},
+    "model": {"name": str, "mass": float, "filling": float},
     "crystal": {"geometry": str, "spacing": float, "temperature": float},
 }
 _DIRECTIONS = {2: ((1.0, 0.0), (1.0, 1.0)), 3: ((1.0, 0.0, 0.0), (1.0, 1.0, 0.0), (1.0, 1.0, 1.0))}
@@ -103,13 +103,19 @@ def load_crystal(path: str | Path, n: int = 12) -> CrystalFile:
             raise ModelError(f"{source}: [crystal] needs {key!r}")
     mass = _number(source, "model", "mass", values["model"].get("mass", 1.0))
     spacing = _number(source, "crystal", "spacing", values["crystal"]["spacing"])
+    filling = _number(source, "model", "filling", values["model"].get("filling", 1.0))
     T = _number(source, "crystal", "temperature", values["crystal"].get("temperature", 0.0), 0)
     interaction = data.get("interaction")
     if not isinstance(interaction, dict) or "kind" not in interaction:
         raise ModelError(f"{source}: [interaction] with a 'kind' is needed")
     try:
         crystal = Crystal(
-            str(values["crystal"]["geometry"]), dict(interaction), mass=mass, spacing=spacing, n=n
+            str(values["crystal"]["geometry"]),
+            dict(interaction),
+            mass=mass,
+            spacing=spacing,
+            filling=filling,
+            n=n,
         )
     except ValueError as exc:
         raise ModelError(f"{source}: {exc}") from None
