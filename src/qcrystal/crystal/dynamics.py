@@ -401,14 +401,16 @@ class HarmonicCrystal:
 
     def stability(self, n: int = 12) -> Stability:
         """Scan ω_s²(k) on the n^d Monkhorst–Pack grid (k = 0 included for odd n, where
-        the three ω² = 0 are within the tolerance).
+        the three ω² = 0 are within the tolerance) and at the zone's special points
+        (:func:`_special_points`), where an even grid has no node but the softest mode of
+        a lattice often sits (the zone corner of a sheared simple cubic crystal).
 
         Returns the most negative eigenvalue with its k, branch and polarization; if none is
         below −tolerance the crystal is stable and the smallest ω² of the scan is reported.
         """
         if not (isinstance(n, numbers.Integral) and n >= 2):
             raise ValueError(f"n must be an integer >= 2 (got {n!r})")
-        ks = self.geometry.zone_grid(int(n))
+        ks = np.vstack([self.geometry.zone_grid(int(n)), _special_points(self.geometry)])
         w2, vec = np.linalg.eigh(self.dynamical_matrix(ks))
         i, s = np.unravel_index(int(np.argmin(w2)), w2.shape)
         tol = self.stability_tol * max(self._scale(), float(np.max(np.abs(w2))))
@@ -610,6 +612,15 @@ class HarmonicCrystal:
             per_dir = np.sum(vals * radial_w, axis=(1, 2))
             out[j] = float(np.sum(wdir * per_dir)) / g.zone_volume
         return out
+
+
+def _special_points(g: Geometry) -> Array:
+    """k = Σ_i m_i b_i with m_i ∈ {0, 1/2, 1/3, 2/3}, not all 0: the zone-boundary points of
+    every Bravais lattice here (X, M, R, L of the cubic ones as halves, K of the triangular
+    lattice as thirds), folded or not, 4^d − 1 of them."""
+    frac = np.array([0.0, 0.5, 1.0 / 3.0, 2.0 / 3.0])
+    m = np.stack([x.ravel() for x in np.meshgrid(*([frac] * g.d), indexing="ij")], axis=1)
+    return np.asarray(m[1:] @ g.reciprocal_vectors)
 
 
 def _phi(omega: Array, T: float) -> Array:
