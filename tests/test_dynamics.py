@@ -234,3 +234,38 @@ def test_the_stability_scan_reaches_the_zone_corner():
     assert not scan.stable
     assert scan.omega2 == pytest.approx(-8.0, rel=1e-12)
     np.testing.assert_allclose(np.sort(np.abs(scan.k)), [0.0, np.pi, np.pi], atol=1e-12)
+
+
+def test_the_long_wave_radial_parts_against_mpmath():
+    """G(c, T) = ∫_0^k_c χ(k/k_c) k² coth(ck/2T)/(ck) dk (d = 3) by the interpolant in ln β
+    (many c at once) and by mpmath's tanh–sinh quadrature at 30 digits with breaks where
+    coth turns over, one c at a time: 1e-13 relative (the interpolant is good to ~3e-14).
+    scipy's adaptive quad was tried first and is off by 4e-9 at β = ck_c/2T ~ 4e4."""
+    import mpmath as mp
+
+    from qcrystal.crystal import dynamics as dyn
+
+    c = np.geomspace(0.3, 30.0, 200)  # > 64 values: the interpolated path
+    kc = 2.5
+    T = np.array([0.0, 1e-3, 0.7, 40.0])
+    got = dyn._radial_parts(c, T, kc, 3)
+
+    def bump(x):
+        if x >= 1:
+            return mp.mpf(0)
+        a, b = mp.exp(-1 / x), mp.exp(-1 / (1 - x))
+        return b / (a + b)
+
+    with mp.workdps(30):
+        for j, t in enumerate(T):
+            for i in (0, 133, 199):
+                ci, tm = mp.mpf(c[i]), mp.mpf(t)
+
+                def f(k, ci=ci, t=tm):
+                    phi = 1 / (ci * k) if t == 0 else 1 / (mp.tanh(ci * k / (2 * t)) * ci * k)
+                    return bump(k / kc) * k**2 * phi
+
+                scale = 2 * t / ci if t else kc
+                breaks = sorted({0, *(min(kc, scale * 10.0**e) for e in range(-1, 3)), kc})
+                want = mp.quad(f, breaks)
+                assert got[j, i] == pytest.approx(float(want), rel=1e-13), (t, c[i])

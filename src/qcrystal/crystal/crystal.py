@@ -32,7 +32,7 @@ import sympy as sp
 from numpy.typing import NDArray
 from scipy import interpolate, optimize
 
-from .dynamics import HarmonicCrystal, PowerLaw, Radial, _phi, lennard_jones
+from .dynamics import HarmonicCrystal, PowerLaw, Radial, lennard_jones
 from .geometry import GEOMETRIES, geometry
 
 __all__ = ["Crystal"]
@@ -188,24 +188,26 @@ class Crystal:
 
     def _debye_sphere(self, T: NDArray[np.float64]) -> NDArray[np.float64]:
         """(1/2M)(1/V_zone) ∫_{k ≤ k_D} Σ_s coth(c_s k/2T)/(c_s k) dᵈk, c_s(k̂) the crystal's
-        own sound velocities: the paper's Debye approximation of (42), all branches."""
+        own sound velocities: the paper's Debye approximation of (42), all branches.
+
+        Along one direction a branch is the paper's isotropic Debye spectrum with T_D = c_s
+        k_D, so the sphere is the average over directions (the sphere rule) of 1/d times
+        the paper's r₀² (48) for each branch: the generated ``numerics.lindemann_ratio``,
+        one call for every (direction, branch, T), instead of a radial quadrature of its own.
+        """
+        from qcrystal import numerics
+
         h = self._harmonic
         g = h.geometry
-        d, kD = g.d, g.debye_wavenumber
+        d = g.d
         if d == 1 or (d == 2 and np.any(T > 0)):
             raise ValueError(f"r₀² over the Debye sphere diverges in d = {d} at this T")
         _, w, c2 = h.sphere_velocities_squared()
-        c = np.sqrt(c2)  # (m, d)
-        x, wx = np.polynomial.legendre.leggauss(64)
-        edges = np.concatenate([[0.0], np.geomspace(1e-6, 1.0, 24)]) * kD
-        lo, hi = edges[:-1, None], edges[1:, None]
-        k = ((lo + hi) / 2 + (hi - lo) / 2 * x).ravel()
-        wk = ((hi - lo) / 2 * wx).ravel() * k ** (d - 1)
-        out = np.empty(T.shape)
-        for j, t in np.ndenumerate(T):
-            vals = _phi(c[:, :, None] * k[None, None, :], float(t))
-            out[j] = float(np.sum(w * np.sum(vals * wk, axis=(1, 2)))) / g.zone_volume
-        return out / (2.0 * h.mass)
+        t_d = np.sqrt(c2).ravel() * g.debye_wavenumber  # (m·d,): one T_D per direction, branch
+        weight = np.repeat(w, d) / (d * float(np.sum(w)))
+        e_k = 1.0 / (2.0 * h.mass * g.spacing**2)  # E_K of (50) with the site mass
+        ratio = numerics.lindemann_ratio(t_d[:, None], e_k, T.ravel()[None, :], d)
+        return (g.spacing**2 * (weight @ ratio**2)).reshape(T.shape)
 
 
 def _scaled(

@@ -42,8 +42,8 @@ half the size. What is left of the singularity (a direction-dependent O(k⁰) ju
 O(k) at T = 0) makes the grid error fall like h³ in the spacing h; measured on the scalar
 spectrum (43) against :mod:`..numerics._cubic_zone`: relative 1.3e-6 (T = 0) and 1.8e-5
 (T = 2√(K/M)) at n = 24, the reported errors being 4–7 times the true ones. The radial
-quadrature of ⟨g⟩ agrees with scipy's ``quad`` to rounding, the spherical one with a
-doubled rule to 2e-10 relative.
+parts of ⟨g⟩ (a Chebyshev interpolant in ln β over all directions, :func:`_radial_parts`)
+agree with mpmath to 1e-13 relative, the spherical rule with a doubled rule to 2e-10.
 """
 
 from __future__ import annotations
@@ -587,7 +587,6 @@ class HarmonicCrystal:
     def _long_wave_average(self, T: Array) -> Array:
         """⟨g⟩ = (1/V_zone) ∫ dΩ Σ_s ∫_0^(k_c) χ k^(d−1) φ(c_s k) dk, for each T."""
         g = self.geometry
-        d = g.d
         _, wdir, c2 = self.sphere_velocities_squared()
         if np.min(c2) <= 1e-12 * np.max(c2):
             raise ValueError(
@@ -595,23 +594,65 @@ class HarmonicCrystal:
                 "shear): the zone integral of r₀² diverges"
             )
         c = np.sqrt(c2)  # (m, d)
-        kc = self._k_c
-        # radial panels: geometric near 0 (the scale T/c of coth), uniform elsewhere
-        edges = np.unique(
-            np.concatenate([[0.0], np.geomspace(1e-9, 0.05, 30), np.linspace(0.05, 1, 21)])
-        )
-        x, w = np.polynomial.legendre.leggauss(16)
-        lo, hi = edges[:-1, None], edges[1:, None]
-        t_nodes = ((lo + hi) / 2 + (hi - lo) / 2 * x).ravel()
-        t_weights = ((hi - lo) / 2 * w).ravel()
-        k = kc * t_nodes
-        radial_w = kc * t_weights * _bump(t_nodes) * k ** (d - 1)
-        out = np.empty(T.shape)
-        for j, t in enumerate(T):
-            vals = _phi(c[:, :, None] * k[None, None, :], t)  # (m, d, nk)
-            per_dir = np.sum(vals * radial_w, axis=(1, 2))
-            out[j] = float(np.sum(wdir * per_dir)) / g.zone_volume
-        return out
+        radial = _radial_parts(c.ravel(), T, self._k_c, g.d).reshape(T.size, *c.shape)
+        return np.asarray(np.sum(radial, axis=2) @ wdir / g.zone_volume)
+
+
+def _radial_parts(c: Array, T: Array, kc: float, d: int) -> Array:
+    """G(c, T) = ∫_0^(k_c) χ(k/k_c) k^(d−1) coth(ck/2T)/(ck) dk for every c: shape (T, c).
+
+    With u = k/k_c, G = (k_c^(d−1)/c) H(β), H(β) = ∫_0^1 χ(u) u^(d−2) coth(βu) du and
+    β = c k_c/2T (at T = 0, coth = 1). H is analytic in β > 0, its nearest singularities
+    (the poles of coth) on the imaginary axis: in ln β that is a strip of half-width π/2
+    whatever β, so for each T a Chebyshev interpolant in ln β over the β of all
+    directions and branches converges geometrically; its degree grows (16, 24, 32, 48, 64)
+    until the last coefficients are below 4e-15 of the largest, and past 64 H is summed at
+    every β instead. Over β ranges of 15–100 that is degree 32, within 3e-14 of H at 1000
+    points between the nodes (the rounding of the sum itself sets that floor: higher
+    degrees gain nothing). Thousands of (direction, branch) pairs then cost a few dozen
+    quadratures of H.
+    """
+    u, w = _radial_rule()
+    wu = w * _bump(u) * u ** (d - 2)
+    pref = kc ** (d - 1) / c
+    out = np.empty((T.size, c.size))
+    for j, t in enumerate(T):
+        if t == 0:
+            out[j] = pref * np.sum(wu)
+            continue
+        beta = c * kc / (2 * t)
+
+        def h(b: Array) -> Array:
+            with np.errstate(over="ignore"):
+                return np.asarray(np.sum(wu / np.tanh(np.multiply.outer(b, u)), axis=-1))
+
+        out[j] = pref * _interpolated(h, beta)
+    return out
+
+
+def _interpolated(h: Callable[[Array], Array], beta: Array) -> Array:
+    """h(β) at every β through a Chebyshev interpolant in ln β (see :func:`_radial_parts`)."""
+    lo, hi = float(np.log(np.min(beta))), float(np.log(np.max(beta)))
+    if beta.size <= 64 or hi - lo < 1e-12:
+        return h(beta)
+    cheb = np.polynomial.chebyshev.Chebyshev
+    for degree in (16, 24, 32, 48, 64):
+        fit = cheb.interpolate(lambda x: h(np.exp(x)), degree, domain=[lo, hi])
+        if np.max(np.abs(fit.coef[-3:])) <= 4e-15 * np.max(np.abs(fit.coef)):
+            return np.asarray(fit(np.log(beta)))
+    return h(beta)
+
+
+@functools.cache
+def _radial_rule() -> tuple[Array, Array]:
+    """Gauss–Legendre panels on [0, 1], geometric near 0 (the scale T/c of coth) and
+    uniform elsewhere: 16 nodes on each of 50 panels."""
+    edges = np.unique(
+        np.concatenate([[0.0], np.geomspace(1e-9, 0.05, 30), np.linspace(0.05, 1, 21)])
+    )
+    x, w = np.polynomial.legendre.leggauss(16)
+    lo, hi = edges[:-1, None], edges[1:, None]
+    return ((lo + hi) / 2 + (hi - lo) / 2 * x).ravel(), ((hi - lo) / 2 * w).ravel()
 
 
 def _special_points(g: Geometry) -> Array:
