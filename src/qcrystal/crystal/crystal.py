@@ -161,6 +161,12 @@ class Crystal:
         """r₀/a: a localized state needs < 1/2 (47)."""
         return np.sqrt(self.mean_square_displacement(T, zone)) / self.spacing
 
+    def lindemann_error(self, T: object = 0.0) -> NDArray[np.float64]:
+        """The error estimate of ``lindemann_ratio(T, zone="exact")``: its change from the
+        grid of half as many points per direction (the grid converges like h³ or faster,
+        so this overstates the error; the Debye sphere's quadrature is good to ~1e-12)."""
+        return np.asarray(self._harmonic.lindemann_ratio(T, self.n).error)
+
     def melting_temperature(self, zone: str = "exact") -> float:
         """The T where r₀/a = 1/2; 0.0 where r₀/a ≥ 1/2 already at T = 0. From a spline of
         ln r₀² in ln T over 48 temperatures (one vectorized zone average), refined by

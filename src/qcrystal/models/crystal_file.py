@@ -78,7 +78,7 @@ class CrystalFile:
     name: str
 
 
-def load_crystal(path: str | Path, n: int = 12) -> CrystalFile:
+def load_crystal(path: str | Path, n: int = 16) -> CrystalFile:
     """Read a [crystal] model file and build its crystal (a ModelError names what is wrong)."""
     from qcrystal.crystal import Crystal
 
@@ -123,7 +123,7 @@ def load_crystal(path: str | Path, n: int = 12) -> CrystalFile:
     return CrystalFile(source, crystal, T, dict(interaction), str(name))
 
 
-def crystal_quantities(path: str | Path, n: int = 12) -> tuple[str, CrystalQuantities]:
+def crystal_quantities(path: str | Path, n: int = 16) -> tuple[str, CrystalQuantities]:
     """The title line and the quantities of a [crystal] model file."""
     from qcrystal.crystal import UnstableError
 
@@ -161,6 +161,9 @@ def crystal_quantities(path: str | Path, n: int = 12) -> tuple[str, CrystalQuant
     try:
         for zone, what in (("exact", "whole zone"), ("debye", "Debye sphere, all branches")):
             ratios[zone] = float(crystal.lindemann_ratio(T, zone))
+            if zone == "exact":
+                err = float(crystal.lindemann_error(T))
+                what += f" (± {err:.1g}: {n}^{g.d} grid against half of it)"
             out.append(Quantity(f"r₀/a {zone}", ratios[zone], "1", "(47)", f"at T = {T:g}, {what}"))
         if g.d == 3:
             for zone in ("exact", "debye"):
