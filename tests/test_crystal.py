@@ -91,7 +91,7 @@ def test_model_show_of_a_crystal_file_without_an_optical_lattice(qc, tmp_path):
     rows = {q["symbol"]: q["value"] for q in data["quantities"]}
     assert rows["z"] == 6 and rows["stable"] == 1
     direct = qcrystal.Crystal(
-        "triangular", {"kind": "power_law", "C": 20.0, "n": 3}, n=12
+        "triangular", {"kind": "power_law", "C": 20.0, "n": 3}, n=16
     ).lindemann_ratio(0.0)
     assert rows["r₀/a exact"] == pytest.approx(float(direct), rel=1e-12)  # dipoles ⊥ = C/r³
     bad = tmp_path / "bad.toml"
