@@ -228,6 +228,92 @@ def derive_phonon_spectrum(dim: int = 3) -> Derivation:
     return dv.build()
 
 
+# --------------------------------------------------------------------------- (42)
+
+# I_B ≡ ∫_B coth(ω_k/2T)/ω_k dk/(2π)^d, the zone integral (42) is printed with
+_zone_integral = sp.Symbol("I_B", positive=True)
+_zone_sum = sp.Symbol("S_B", positive=True)  # (1/N) Σ_k coth(ω_k/2T)/ω_k over the N sites
+_printed_42 = sp.Eq(r0sq, nu * d / (2 * m * rho) * _zone_integral)
+
+
+@cache
+def derive_mean_square_displacement() -> Derivation:
+    """(42) from the harmonic sites of derive_site_dynamics with Bose occupation."""
+    dv = Builder("42", "mean-square deviation from harmonic phonons")
+    b, bd = sp.symbols("b b†", commutative=False)
+    n_B, w = sp.Symbol("n_B", nonnegative=True), omega_k
+    square = sp.expand((b + bd) ** 2)
+    # the thermal state is diagonal in the mode occupation: ⟨b²⟩ = ⟨b†²⟩ = 0, ⟨b†b⟩ = n_B,
+    # and ⟨bb†⟩ = n_B + 1 by [b, b†] = 1
+    average = square.xreplace({b**2: 0, bd**2: 0}).subs({bd * b: n_B, b * bd: n_B + 1})
+    dv.step(
+        "mode_square",
+        sp.Eq(sp.Symbol("⟨(b + b†)²⟩"), average),
+        f"expand {sp.sstr(square)} and average over a thermal state: ⟨b²⟩ = ⟨b†²⟩ = 0,"
+        " ⟨b†b⟩ = n_B, ⟨bb†⟩ = n_B + 1 ([b, b†] = 1)",
+        adds=("harmonic phonons in thermal equilibrium (the quadratic H of the sites)",),
+    )
+    bose = 1 / (sp.exp(w / T) - 1)
+    coth = sp.coth(w / (2 * T))
+    if sp.simplify((average.subs(n_B, bose) - coth).rewrite(sp.exp)) != 0:
+        raise ArithmeticError(f"2n_B + 1 is {average.subs(n_B, bose)}, not {coth}")
+    dv.step(
+        "bose_occupation",
+        sp.Eq(average.subs(n_B, bose), coth),
+        "n_B = 1/(e^(ω/T) − 1): 2n_B + 1 = coth(ω/2T) (checked by SymPy)",
+    )
+    per_mode = coth / (2 * M * w)
+    dv.step(
+        "mode_displacement",
+        sp.Eq(sp.Symbol("⟨u²_ks⟩"), per_mode),
+        "one normal mode of the sites of mass M: u = (b + b†)/√(2Mω) (ħ = 1), so ⟨u²⟩ ="
+        " (2n_B + 1)/(2Mω)",
+        uses=("D_k",),
+    )
+    site = sp.Eq(r0sq, d * _zone_sum / (2 * M))
+    dv.step(
+        "site_average",
+        site,
+        "(41): u_j = N^(−1/2) Σ_(k,s) e_ks u_ks e^(ik·a_j); Σ_α |e^α_ks|² = 1 and the d branches"
+        " taken equal, ω_ks = ω_k as in (43): r₀² = (d/2M)(1/N) Σ_k coth(ω_k/2T)/ω_k = d S_B/(2M)",
+        uses=("41", "43"),
+        adds=("the d branches replaced by one ω_k (the polarisation average of (43))",),
+    )
+    cell = nu / rho  # V/N: ν atoms per site at atom density ρ
+    zone = site.rhs.subs(_zone_sum, cell * _zone_integral)
+    dv.step(
+        "zone_integral",
+        sp.Eq(r0sq, zone),
+        "(1/N) Σ_k → (V/N) ∫_B dk/(2π)^d with V/N = ν/ρ, the volume per site (ρ the atom"
+        " density, ν atoms per site): S_B = (ν/ρ) I_B",
+        adds=("N → ∞: the zone sum as an integral",),
+    )
+    mass = derive_phonon_spectrum(3).step("site_mass").expr.rhs
+    dv.step(
+        "site_mass",
+        sp.Eq(r0sq, zone.subs(M, mass)),
+        "the mass per site M = νm of (43)'s derivation (the ν atoms move together)",
+    )
+    return dv.build()
+
+
+def _with_mass_m(printed: sp.Expr, derived: sp.Expr) -> sp.Expr:
+    step = derive_mean_square_displacement().step("zone_integral").expr.rhs
+    return printed - step.xreplace({M: m})
+
+
+def _mean_square_remark(dv: Derivation) -> str:
+    ratio = sp.simplify(_printed_42.rhs / dv.result.rhs)
+    before = dv.step("zone_integral").expr.rhs
+    m42 = sp.solve(sp.Eq(before, _printed_42.rhs), M)[0]
+    return (
+        f"printed/derived = {sp.sstr(ratio)}: the printed prefactor νd/(2mρ) needs a mass"
+        f" M = {sp.sstr(m42)} per site, where (43) as printed needs M = m/ν and ν atoms moving"
+        " together have M = νm: no single site mass makes (42) and (43) hold together (they"
+        " agree at ν = 1). The chain (48)–(55) below starts from (42) as printed"
+    )
+
+
 def _readable(e: sp.Expr) -> str:
     """U'(a), U''(a) for the derivatives of U at a, in a finding's one-line text."""
     prime, second = sp.Symbol("U'(a)"), sp.Symbol("U''(a)")
@@ -544,11 +630,15 @@ RECORDS = [
     EquationRecord(
         "42",
         SECTION,
-        "cited",
+        "derived",
         r"r_0^2 = \frac{\nu d}{2m\rho} \int_{\mathbb{B}} \frac{1}{\omega_k} \coth\left("
         r"\frac{\omega_k}{2T}\right) \frac{d\mathbf{k}}{(2\pi)^d}",
         "phonons",
-        source="[24, 25] (harmonic phonons in the Debye approximation)",
+        printed=_printed_42,
+        derive=derive_mean_square_displacement,
+        assumptions=("I_B ≡ ∫_B coth(ω_k/2T)/ω_k dk/(2π)^d, the zone integral as printed",),
+        conditions=(Condition("with mass m per site", _with_mass_m),),
+        remark=_mean_square_remark,
     ),
     EquationRecord(
         "43",

@@ -176,3 +176,37 @@ def test_transverse_branch_is_negative_for_a_repulsive_r_minus_3():
             3, [mp.mpf("0.7"), 0, 0], mp.mpf("1.3"), 2, 2, lambda x: x**-3
         )
         assert ref[1, 1] < 0 < ref[0, 0]
+
+
+def test_the_thermal_mode_square_of_42_against_a_truncated_oscillator():
+    """⟨u²⟩ of one mode, coth(ω/2T)/(2Mω) in derive_mean_square_displacement, against the
+    trace tr(e^(−H/T) u²)/Z with b a 400-level matrix, H = ω(b†b + ½), u = (b + b†)/√(2Mω):
+    the occupation of the last kept level is below e^(−399ω/T) < 1e-38 here (ω/T ≥ 0.22),
+    so the truncation leaves only rounding (1e-13 relative)."""
+    import numpy as np
+
+    from qcrystal.derivations.symbols import M, omega_k
+
+    expr = phonons.derive_mean_square_displacement().step("mode_displacement").expr.rhs
+    levels = 400
+    b = np.diag(np.sqrt(np.arange(1, levels)), 1)
+    for w, mass, temp in ((1.3, 0.7, 0.4), (0.2, 2.0, 0.9)):
+        u = (b + b.T) / np.sqrt(2 * mass * w)
+        n = np.arange(levels)
+        weights = np.exp(-(n + 0.5) * w / temp)
+        # u² is the square of the matrix, taken before the last level is dropped
+        trace = np.sum(weights[:-1] * np.diag(u @ u)[:-1]) / np.sum(weights[:-1])
+        want = float(expr.subs({omega_k: w, M: mass, T: temp}))
+        assert trace == pytest.approx(want, rel=1e-13)
+
+
+def test_42_needs_a_site_mass_no_other_equation_shares():
+    """The derived (42) is ν times smaller than printed; the remark names the masses."""
+    from qcrystal.derivations.symbols import nu, rho
+
+    dv = phonons.derive_mean_square_displacement()
+    assert sp.simplify(dv.result.rhs * 2 * m * rho / (d * phonons._zone_integral)) == 1
+    printed = phonons._printed_42.rhs
+    assert sp.simplify(printed / dv.result.rhs) == nu
+    remark = phonons._mean_square_remark(dv)
+    assert "M = m per site" in remark and "m/ν" in remark
