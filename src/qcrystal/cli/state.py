@@ -40,8 +40,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     add_budget(st)
 
 
-def _scales(args: argparse.Namespace) -> tuple[float, float, float, float, int, list[str]]:
-    """ω, E_K, T_D, T, d and the warnings that qualify them."""
+def _scales(
+    args: argparse.Namespace,
+) -> tuple[float, float, float, float, int, list[str], dict | None]:
+    """ω, E_K, T_D, T, d, the warnings that qualify them and, for a model with an onsite
+    interaction, the Bose–Hubbard verdict (:mod:`qcrystal.models.hubbard`)."""
     if args.model:
         if args.T is not None or args.d is not None:
             flag = "--T" if args.T is not None else "--d"
@@ -58,7 +61,7 @@ def _scales(args: argparse.Namespace) -> tuple[float, float, float, float, int, 
         raise ValueError(f"missing --{', --'.join(missing)}: give ω, E_K and T_D, or --model FILE")
     T = 0.0 if args.T is None else args.T
     d = 3 if args.d is None else args.d
-    return args.omega, args.E_K, args.T_D, T, d, []
+    return args.omega, args.E_K, args.T_D, T, d, [], None
 
 
 def _from_model(path: Path, overrides: dict[str, object]):
@@ -73,24 +76,66 @@ def _from_model(path: Path, overrides: dict[str, object]):
             f"{path}: the lattice depth U = {m.depth[0]:g} gives ω = 0; the four states are "
             "those of atoms in a lattice, U > 0 (set it with --set U=…)"
         )
-    return omega, q.scalar("E_K"), q.scalar("T_D"), m.temperature, m.d, list(q.warnings)
+    hubbard: dict[str, object] = {"s": m.depth[0] / q.vector("E_R")[0]}
+    if "U/J" in {row.symbol for row in q}:
+        import numpy as np
+
+        from qcrystal.models.hubbard import hubbard_numbers
+
+        h = hubbard_numbers(m, np.array(q.vector("l")), q.vector("J_nn"))
+        hubbard.update({"U/J": h.U_over_J, "mott": h.mott, "note": h.notes[-1]})
+    scales = (omega, q.scalar("E_K"), q.scalar("T_D"), m.temperature, m.d)
+    return (*scales, list(q.warnings), hubbard)
+
+
+def _onsite_decides(why: dict, hubbard: dict | None, T: float) -> None:
+    """Where the paper leaves an integer filling at T = 0 to the onsite interaction, the
+    Bose–Hubbard verdict (a Mott insulator is an insulating optical lattice) decides."""
+    if hubbard is None or "mott" not in hubbard:
+        return
+    why["bose_hubbard"] = {k: v for k, v in hubbard.items() if k != "s"}
+    if hubbard["mott"] is None:
+        why["notes"].append(hubbard["note"])
+        return
+    if T > 0:
+        why["notes"].append(hubbard["note"] + " — not applied: the published point is for T = 0")
+        return
+    state = (
+        "insulating_optical_lattice"
+        if hubbard["mott"] == "Mott insulator"
+        else ("conducting_optical_lattice")
+    )
+    if state != why["state"]:
+        why["notes"].append(
+            f"the paper's orderings give {why['state'].replace('_', ' ')}; at T = 0 the paper "
+            "leaves the state to the onsite interaction, which decides here"
+        )
+    why["paper_state"], why["state"] = why["state"], state
+    why["notes"].append(hubbard["note"])
 
 
 def run(args: argparse.Namespace) -> int:
     from qcrystal import states
 
     try:
-        omega, E_K, T_D, T, d, warnings = _scales(args)
+        omega, E_K, T_D, T, d, warnings, hubbard = _scales(args)
         why = states.reasons(omega, E_K, T_D, T, d, args.margin, args.zone)
+        _onsite_decides(why, hubbard, T)
     except ValueError as exc:
         return fail(NAME, exc)
     if args.json:
         record = {"omega": omega, "E_K": E_K, "T_D": T_D, "T": T, "d": d, "zone": args.zone,
                   **why, "warnings": warnings}  # fmt: skip
+        if hubbard is not None:
+            record["recoil_depth"] = hubbard["s"]
         print(dump_json(record))
         return 0
     print(f"ω = {omega:.6g}, E_K = {E_K:.6g}, T_D = {T_D:.6g}  (T = {T:g}, d = {d})")
-    print(f"lattice: {why['lattice']}")
+    if hubbard is None:
+        print(f"lattice: {why['lattice']} (the paper's sense: ω against E_K)")
+    else:
+        print(f"lattice: {why['lattice']} (the paper's sense: ω against E_K = E_R/π²; in "
+              f"recoil units s = U/E_R = {hubbard['s']:.3g})")  # fmt: skip
     print(f"ordering: {why['ordering']}   (≪ means ×{why['margin']:g} or more)")
     where = "the whole zone of (43)" if args.zone == "exact" else "the Debye sphere (the paper's)"
     print(f"Lindemann ratio r₀/a = {why['lindemann_ratio']:.4g} over {where} "

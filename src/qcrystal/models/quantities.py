@@ -187,6 +187,15 @@ def quantities(model: Model) -> Quantities:
         r[alpha] = a[alpha]
         hop.append(float(numerics.gaussian_hopping(r, eps, U, k0, m)))
     out.append(Quantity("J_nn", tuple(hop), "energy", "(7)", "nearest-neighbour J, Gaussian"))
+    pure = None
+    if np.any(omega2_int != 0):
+        # the same ansatz in the pure lattice (ε = ω), to compare it with the exact band
+        pure = []
+        for alpha in range(d):
+            r = np.zeros(d)
+            r[alpha] = a[alpha]
+            pure.append(float(numerics.gaussian_hopping(r, omega, U, k0, m)))
+    out += _hubbard_rows(model, l_width, tuple(hop), None if pure is None else tuple(pure), notes)
     E_K = kinetic_energy(a[0], m)
     out.append(Quantity("E_K", E_K, "energy", "(50)", "1/(2ma²), a = a₁"))
     if len(set(model.spacing)) > 1:
@@ -229,6 +238,33 @@ def quantities(model: Model) -> Quantities:
         *gap_rows,
     ]
     return Quantities(model, tuple(out), tuple(notes))
+
+
+def _hubbard_rows(
+    model: Model,
+    l_width: np.ndarray,
+    hop: tuple[float, ...],
+    pure: tuple[float, ...] | None,
+    notes: list[str],
+) -> list[Quantity]:
+    """The standard Bose–Hubbard numbers beside the paper's (:mod:`.hubbard`)."""
+    from .hubbard import hubbard_numbers
+
+    h = hubbard_numbers(model, l_width, hop, pure)
+    notes.extend(h.notes)
+    rows = [
+        Quantity(
+            "J_exact", h.J_exact, "energy", "", "nearest-neighbour J, exact band (pure lattice)"
+        ),
+        Quantity("J_gauss", hop, "energy", "(7)", "the paper's Gaussian J_nn, beside J_exact"),
+    ]
+    if h.U_exact is not None and h.U_gauss is not None and h.U_over_J is not None:
+        rows += [
+            Quantity("U_onsite", h.U_exact, "energy", "(10)", "g ∫ w⁴, exact Wannier functions"),
+            Quantity("U_gauss", h.U_gauss, "energy", "(10)", "g ∫ w⁴, the Gaussians (29)"),
+            Quantity("U/J", h.U_over_J, "1", "", "U_onsite / J_exact (first direction)"),
+        ]
+    return rows
 
 
 def _branch_stability(model: Model) -> list[str]:
