@@ -97,10 +97,15 @@ def _model(args: argparse.Namespace) -> int:
         return fail(NAME, "--out, --selfcheck and --json are for --model FILE")
     if args.out is None or args.check:
         return fail(NAME, "--model FILE needs --out DIR (and not --check)")
-    from qcrystal.codegen import model_module
+    from qcrystal.codegen import crystal_module, model_module
+    from qcrystal.models.crystal_file import is_crystal_file
+    from qcrystal.models.schema import read_text
 
     try:
-        path, rows = budgeted(args, model_module.write_model, args.model, args.out, args.force)
+        # a [crystal] file (a self-organised crystal) has its own generator: r₀²(T) per zone
+        crystal = is_crystal_file(read_text(args.model))
+        write = crystal_module.write_crystal if crystal else model_module.write_model
+        path, rows = budgeted(args, write, args.model, args.out, args.force)
     except ValueError as exc:  # ModelError, ModelCodegenError, LatticeSumError
         return fail(NAME, exc)
     except RuntimeError as exc:  # the formatter is missing or broken
@@ -110,7 +115,11 @@ def _model(args: argparse.Namespace) -> int:
         return 0
     print(f"wrote {path}")
     if args.selfcheck:
-        print("selfcheck against qcrystal.models (mpmath quadrature) at 0.5, 1, 2 × the depth:")
+        if crystal:
+            print("selfcheck against qcrystal.Crystal at temperatures off the fit's nodes:")
+        else:
+            print("selfcheck against qcrystal.models (mpmath quadrature) at 0.5, 1, 2 × the depth:")
+        width = max(7, *(len(symbol) for symbol, _, _ in rows))
         for symbol, err, tol in rows:
-            print(f"  {symbol:<7} worst relative error {err:.2e}  (tolerance {tol:g})  ok")
+            print(f"  {symbol:<{width}} worst relative error {err:.2e}  (tolerance {tol:g})  ok")
     return 0

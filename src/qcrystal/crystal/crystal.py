@@ -170,7 +170,8 @@ class Crystal:
     def melting_temperature(self, zone: str = "exact") -> float:
         """The T where r₀/a = 1/2; 0.0 where r₀/a ≥ 1/2 already at T = 0. From a spline of
         ln r₀² in ln T over 48 temperatures (one vectorized zone average), refined by
-        brentq on the spline, then one secant step on the zone average itself."""
+        brentq on the spline, then secant steps on the zone average itself until ln T
+        moves by < 1e-14."""
         _check_zone(zone)
         target = (0.5 * self.spacing) ** 2
         if self.geometry in ("chain",) or self._harmonic.geometry.d < 3:
@@ -186,11 +187,19 @@ class Crystal:
         low = np.flatnonzero(msd >= target)[0]
         lo = math.log(Ts[max(low - 1, 0)]) if low else math.log(Ts[0]) - 30
         x0 = optimize.brentq(lambda x: spline(x) - math.log(target), lo, math.log(Ts[low]))
-        # one secant step on the zone average itself (both points in one vectorized call)
-        # takes the spline's ~1e-5 down to the average's own accuracy
-        pair = np.exp([x0, x0 + 1e-3])
-        y = np.log(self.mean_square_displacement(pair, zone)) - math.log(target)
-        return float(math.exp(x0 - y[0] * 1e-3 / (y[1] - y[0])))
+        # secant steps on the zone average itself (both points in one vectorized call) take
+        # the spline's ~1e-5 down to the average's own accuracy: the first to ~1e-10, the
+        # second (rarely a third) to rounding
+        step = 1e-3
+        for _ in range(4):
+            pair = np.exp([x0, x0 + step])
+            y = np.log(self.mean_square_displacement(pair, zone)) - math.log(target)
+            shift = -y[0] * step / (y[1] - y[0])
+            x0 += shift
+            if abs(shift) < 1e-14:
+                break
+            step = max(abs(shift), 1e-7)
+        return float(math.exp(x0))
 
     def _debye_sphere(self, T: NDArray[np.float64]) -> NDArray[np.float64]:
         """(1/2M)(1/V_zone) ∫_{k ≤ k_D} Σ_s coth(c_s k/2T)/(c_s k) dᵈk, c_s(k̂) the crystal's

@@ -623,8 +623,8 @@ def _radial_parts(c: Array, T: Array, kc: float, d: int) -> Array:
         beta = c * kc / (2 * t)
 
         def h(b: Array) -> Array:
-            with np.errstate(over="ignore"):
-                return np.asarray(np.sum(wu / np.tanh(np.multiply.outer(b, u)), axis=-1))
+            # coth(βu) = x_coth(βu)/(βu): no overflow for the tiny β of a huge T
+            return np.asarray(np.sum((wu / u) * _x_coth(np.multiply.outer(b, u)), axis=-1) / b)
 
         out[j] = pref * _interpolated(h, beta)
     return out
@@ -665,11 +665,25 @@ def _special_points(g: Geometry) -> Array:
 
 
 def _phi(omega: Array, T: float) -> Array:
-    """coth(ω/2T)/ω (1/ω at T = 0)."""
+    """coth(ω/2T)/ω (1/ω at T = 0), as (2T/ω²)·x/tanh(x), x = ω/2T: the product tanh(x)·ω
+    underflows to 0 (and the quotient to inf) for T ≳ 1e285 at the smallest ω, where r₀²
+    is still finite."""
     if T == 0:
         return np.asarray(1.0 / omega)
     x = omega / (2 * T)
-    return np.asarray(1.0 / (np.tanh(x) * omega))
+    # x ≥ 1 (low T, where 2T/ω² could be subnormal): the plain form, which is safe there
+    hot = (2 * T / omega**2) * _x_coth(np.minimum(x, 1.0))
+    with np.errstate(over="ignore"):
+        cold = 1.0 / (np.tanh(np.maximum(x, 1.0)) * omega)
+    return np.asarray(np.where(x < 1.0, hot, cold))
+
+
+def _x_coth(x: Array) -> Array:
+    """x/tanh(x) for x ≥ 0: 1 + x²/3 below 1e-4 (the next term, x⁴/45, is below 1e-17)."""
+    x = np.asarray(x, dtype=float)
+    small = np.minimum(x, 1e-4)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return np.asarray(np.where(x < 1e-4, 1 + small * small / 3, x / np.tanh(x)))
 
 
 def _bump(t: Array) -> Array:
