@@ -32,6 +32,7 @@ from scipy import linalg, special
 from threadpoolctl import threadpool_limits
 
 __all__ = [
+    "MAX_DEPTH",
     "band_energies",
     "exact_hopping",
     "hopping_resolution",
@@ -42,15 +43,15 @@ __all__ = [
 ]
 
 _Q_POINTS = 128  # Brillouin-zone samples for the Fourier coefficients of a band
-_MAX_DEPTH = 1e4
+MAX_DEPTH = 1e4  # the deepest lattice s = U/E_R the solvers take
 
 
 def _check_depth(s: ArrayLike) -> NDArray[np.float64]:
     arr = np.asarray(s, dtype=np.float64)
-    bad = ~((arr >= 0) & (arr <= _MAX_DEPTH))
+    bad = ~((arr >= 0) & (arr <= MAX_DEPTH))
     if np.any(bad):
         raise ValueError(
-            f"lattice depth s = U/E_R must be in [0, {_MAX_DEPTH:g}] "
+            f"lattice depth s = U/E_R must be in [0, {MAX_DEPTH:g}] "
             f"(got {float(np.ravel(arr[bad])[0])!r})"
         )
     return arr

@@ -93,7 +93,20 @@ def hubbard_numbers(
     if not np.all(s > 0):
         notes.append("no lattice (U = 0): no band J, no onsite U")
         return HubbardNumbers(tuple(math.nan for _ in s), None, None, None, None, tuple(notes))
+    if np.any(s > bands.MAX_DEPTH):
+        notes.append(
+            f"s = U/E_R = {float(np.max(s)):.3g} is beyond the exact-band solver's range "
+            f"(s ≤ {bands.MAX_DEPTH:g}, where J ~ e^(−2√s) is long lost in rounding): no "
+            "J_exact, no exact-Wannier U"
+        )
+        return HubbardNumbers(tuple(math.nan for _ in s), None, None, None, None, tuple(notes))
     J_exact = tuple(float(v) for v in bands.exact_hopping(s) * E_R)
+    lost = np.asarray(J_exact) / E_R < bands.hopping_resolution(s)
+    if np.any(lost):
+        notes.append(
+            f"at s = U/E_R = {float(np.max(s)):.3g} the exact-band J is below the solver's "
+            "resolution (1000 ulp of the band energy): J_exact and U/J are rounding noise"
+        )
     ansatz = J_gauss if J_gauss_lattice is None else J_gauss_lattice
     ratios = [g / e if e else math.inf for g, e in zip(ansatz, J_exact, strict=True)]
     far = [i for i, r in enumerate(ratios) if not 1 / _FAR_OFF <= r <= _FAR_OFF]
