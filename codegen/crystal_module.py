@@ -190,6 +190,7 @@ def _context(loaded: CrystalFile, text: str, n: int) -> dict[str, object]:
         "source": _safe_text(loaded.source),
         "name": textwrap.fill(_safe_text(loaded.name), 80),
         "geometry": g.name,
+        "smearing": textwrap.fill(f"Interaction between sites: {_safe_text(c.smearing_note)}.", 88),
         "geometry_repr": repr(c.geometry),
         "interaction": _safe_text(str(loaded.interaction["kind"])),
         "d": g.d,

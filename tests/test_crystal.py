@@ -64,7 +64,8 @@ def test_from_a_model_file_and_bad_input():
     assert c.geometry == "fcc" and c.interaction["kind"] == "lennard_jones"
     for kwargs, message in (
         ({"geometry": "hcp"}, "hcp"),
-        ({"smearing": "gaussian"}, "smearing='gaussian'"),
+        ({"smearing": "blurred"}, "smearing='blurred'"),
+        ({"width": -1.0}, "width must be"),
         ({"filling": 0.0}, "filling must be"),
         ({"mass": -1.0}, "mass must be"),
         ({"interaction": {"kind": "dipolar", "C_dd": 1.0}}, "perpendicular to a 2D lattice"),
@@ -147,3 +148,41 @@ def test_an_anisotropic_model_file_is_refused_by_name(tmp_path):
     path.write_text(text.replace("wavelength = [2.0, 2.0]", "wavelength = [2.0, 3.0]"))
     with pytest.raises(ValueError, match=r"spacing \[1.0, 1.5\] is anisotropic"):
         qcrystal.Crystal.from_model(path)
+
+
+def test_gaussian_smearing_of_a_gaussian_core_is_a_wider_gaussian():
+    """U_l of V₀e^(−r²/2σ²) is V₀(σ²/(σ²+l²))^(3/2) e^(−r²/2(σ²+l²)) (a Gaussian convolved
+    with a Gaussian): the smeared crystal's branches equal those of point particles with that
+    potential, summed independently (1e-11 of the largest ω: the same lattice sums of two
+    closed forms; the soft branch at small k carries the sums' absolute rounding). The
+    default l is 1/√(mΩ) with Ω² = (2ν/m)(1/3)Σ_R ∇²Φ(R) of (36), here by a direct sum."""
+    V0, sigma, m = 5.0, 0.6, 1.3
+    c = qcrystal.Crystal("fcc", {"kind": "gaussian", "V0": V0, "sigma": sigma}, mass=m, n=8)
+    geo = c._harmonic.geometry
+    R = geo.neighbours(8.0)
+    r2 = np.sum(R**2, axis=1)
+    # ∇²(V₀e^(−r²/2σ²)) = V₀e^(−r²/2σ²)(r²/σ⁴ − 3/σ²)
+    lap = np.sum(V0 * np.exp(-r2 / (2 * sigma**2)) * (r2 / sigma**4 - 3 / sigma**2))
+    ell = 1 / np.sqrt(m * np.sqrt(2 / m * lap / 3))
+    assert c.width_used == pytest.approx(ell, rel=1e-10)
+    s2 = sigma**2 + ell**2
+    wide = {"kind": "gaussian", "V0": V0 * (sigma**2 / s2) ** 1.5, "sigma": float(np.sqrt(s2))}
+    point = qcrystal.Crystal("fcc", wide, mass=m, smearing="none", n=8)
+    k = np.array([[0.4, 0.1, -0.3], [2.0, 1.0, 0.5], [np.pi, 0.0, 0.0]])
+    want = point.frequencies(k)
+    np.testing.assert_allclose(c.frequencies(k), want, rtol=0, atol=1e-11 * np.max(want))
+    assert "Gaussian core" in c.smearing_note
+    lj = qcrystal.Crystal("fcc", {"kind": "lennard_jones", "epsilon": 1.0, "sigma": 0.89})
+    assert "diverges" in lj.smearing_note and lj.width_used is None
+
+
+def test_the_width_of_a_model_file_is_the_models_own_l():
+    """Crystal.from_model: l = 1/√(mε) with ε² = ω² + Ω² from Crystal's lattice sums (Ewald
+    tail + direct) against `model show`'s l from its own sums (direct with tail
+    extrapolation, to 1e-8): two summations of (36), equal to their stated 1e-8."""
+    from qcrystal import models
+
+    c = qcrystal.Crystal.from_model("examples/rydberg.toml")
+    q = models.quantities(models.load("examples/rydberg.toml"))
+    assert c.width_used == pytest.approx(q.vector("l")[0], rel=1e-8)
+    assert "rydberg smeared in d = 3" in c.smearing_note

@@ -17,8 +17,16 @@ cos k·R) and r₀² = (1/2νm)⟨Σ_s coth(ω_s/2T)/ω_s⟩ is the mean square 
 displacement. The paper's (42) has the prefactor νd/(2mρ) = (d/2m)⟨·⟩ instead (the single
 atom's mass), ν times this; the two agree at ν = 1.
 
-Point particles only for now: ``smearing="gaussian"`` (the paper's (44)) is refused by name
-until its derivation lands.
+Smearing. ``smearing="gaussian"`` (the default, the paper's (44)): two sites interact by
+U_l, the interaction averaged over their Gaussian densities (29), so that the relative
+coordinate spreads by l² per direction (:mod:`.smeared`; every branch of the dynamical
+matrix of U_l, not only the trace (44)). The width is l = 1/√(mε) of (29) with ε of (38)
+from the optical lattice's ω (``lattice_frequency``, 0 for a self-organised crystal) and
+Ω of (36) from the bare lattice sums Σ_R ∂_α²Φ(R) (the trace average over α), unless
+``width`` is given. Where the smearing diverges (a core r^(−q) with q ≥ d: Lennard-Jones,
+steep power laws, dipoles in a plane) the crystal is of point particles, as (44) must be
+read there, and :attr:`Crystal.smearing_note` says so; ``smearing="none"`` asks for point
+particles outright.
 """
 
 from __future__ import annotations
@@ -56,7 +64,12 @@ class Crystal:
     mass, spacing, filling : float
         The atom's mass m, a, and the atoms per site ν > 0 (see the module docstring).
     smearing : str
-        "none" (point particles); "gaussian" is refused for now.
+        "gaussian" (the paper's (44), default) or "none" (point particles).
+    width : float, optional
+        The Gaussian width l (length); default 1/√(mε) from (29), (36), (38).
+    lattice_frequency : float
+        ω of an optical lattice (34), which narrows the Gaussians through ε (38); 0 for a
+        crystal held by its interaction alone.
     n : int
         Monkhorst–Pack points per direction of the zone averages (even, ≥ 4).
     """
@@ -66,20 +79,35 @@ class Crystal:
     mass: float = 1.0
     spacing: float = 1.0
     filling: float = 1.0
-    smearing: str = "none"
+    smearing: str = "gaussian"
+    width: float | None = None
+    lattice_frequency: float = 0.0
     n: int = 16
     _harmonic: HarmonicCrystal = field(init=False, repr=False, compare=False)
+    smearing_note: str = field(init=False, compare=False, default="")
+    width_used: float | None = field(init=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         from qcrystal.models import interactions
 
         if self.geometry not in GEOMETRIES:
             geometry(self.geometry)  # raises with the known names and a suggestion
-        if self.smearing != "none":
+        if self.smearing not in ("gaussian", "none"):
             raise ValueError(
-                f"smearing={self.smearing!r}: only 'none' (point particles) is available; the "
-                "Gaussian smearing of (44) for all branches is not derived yet"
+                f"smearing={self.smearing!r}: 'gaussian' (the paper's (44)) or 'none' (point "
+                "particles)"
             )
+        for name, value in (("width", self.width), ("lattice_frequency", self.lattice_frequency)):
+            if value is None and name == "width":
+                continue
+            low_ok = value >= 0 if name == "lattice_frequency" else value > 0  # type: ignore[operator]
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not (math.isfinite(value) and low_ok)
+            ):
+                bound = ">= 0" if name == "lattice_frequency" else "> 0"
+                raise ValueError(f"{name} must be a finite number {bound} (got {value!r})")
         for name in ("mass", "spacing", "filling"):
             value = getattr(self, name)
             if (
@@ -102,16 +130,61 @@ class Crystal:
         inter = interactions.make(kind, params)
         lattice = geometry(self.geometry, self.spacing)
         nu = float(self.filling)
+        bare = _potential(inter, lattice.d)
+        potential, note = bare, "point particles (smearing='none')"
+        if self.smearing == "gaussian":
+            potential, note = self._smeared(inter, lattice, bare)
+        object.__setattr__(self, "smearing_note", note)
         # a site: ν atoms of mass m that move together, ν² pairs with every other site
-        potential = _scaled(_potential(inter, lattice.d), nu * nu)
         object.__setattr__(
-            self, "_harmonic", HarmonicCrystal(lattice, potential, nu * float(self.mass))
+            self,
+            "_harmonic",
+            HarmonicCrystal(lattice, _scaled(potential, nu * nu), nu * float(self.mass)),
         )
+
+    def _smeared(self, inter, lattice, bare):
+        """U_l as dynamics' terms and the note that says how (module docstring)."""
+        from qcrystal.models import functions
+
+        from .smeared import smear_potential
+
+        width = self.width
+        why = ""
+        if width is None:
+            # (36) from the bare sums, (38) with the optical lattice's ω, (29): l = 1/√(mε)
+            sums = HarmonicCrystal(lattice, bare, 1.0).force_constant_sum()
+            curvature = float(np.trace(sums)) / lattice.d
+            omega2 = functions.interaction_frequency_squared(curvature, self.filling, self.mass)
+            eps = float(functions.effective_frequency(self.lattice_frequency, omega2))
+            if eps > 0:
+                width = float(functions.gaussian_width(eps, self.mass))
+            else:
+                why = (
+                    f"ω² + Ω² = {self.lattice_frequency**2 + float(omega2):.4g} ≤ 0 (36), (38): "
+                    "no Gaussian (29) to smear with"
+                )
+        # where the smearing diverges the width is never used: probe with a = spacing
+        sm = smear_potential(inter, lattice.d, width or lattice.spacing, bare, lattice.spacing)
+        if not sm.smeared:
+            return sm.terms, sm.note
+        if width is None:
+            raise ValueError(f"smearing='gaussian': {why}; give width= or smearing='none'")
+        object.__setattr__(self, "width_used", width)
+        how = "given" if self.width is not None else "1/√(mε) of (29), (36), (38)"
+        spread = width / lattice.spacing
+        note = f"{sm.note}; l = {width:.6g} ({how}, l/a = {spread:.3g})"
+        if spread > 0.5:
+            note += (
+                "; l/a > 1/2: the Gaussians of neighbouring sites overlap, the localized "
+                "picture (and its U_l) is not reliable here"
+            )
+        return sm.terms, note
 
     @classmethod
     def from_model(cls, path: str | Path, geometry_name: str | None = None) -> Crystal:
         """The crystal of a model file's interaction, mass and spacing a = λ/2 (first
-        direction); the geometry is the file's lattice kind unless ``geometry_name``."""
+        direction); the geometry is the file's lattice kind unless ``geometry_name``. The
+        optical lattice's ω (34) narrows the Gaussians of the smearing as in the model."""
         from qcrystal import models
 
         m = models.load(path)
@@ -121,12 +194,17 @@ class Crystal:
                 f"{geometry_name or m.kind} geometry has one nearest-neighbour distance "
                 "(a Bravais crystal of equal spacings); give one wavelength for every direction"
             )
+        from qcrystal import numerics
+
+        E_R = models.functions.recoil_energy(models.functions.wave_number(m.wavelength), m.mass)
+        omega = float(numerics.lattice_frequency(m.depth[0], E_R[0]))
         return cls(
             geometry_name or m.kind,
             {"kind": m.interaction.kind, **m.interaction.params},
             mass=m.mass,
             spacing=m.spacing[0],
             filling=m.filling,
+            lattice_frequency=omega,
         )
 
     # -- phonons ----------------------------------------------------------------------
@@ -261,7 +339,9 @@ def _potential(inter, d: int) -> PowerLaw | Radial | tuple[PowerLaw | Radial, ..
             )
         return PowerLaw(float(inter.params["C_dd"]), 3.0)
     if inter.kind == "power_law":
-        return PowerLaw(float(inter.params["C"]), float(inter.params["n"]))
+        p = float(inter.params["n"])
+        # p ≤ d − 2 (Coulomb in 3D): summable only against a neutralising background
+        return PowerLaw(float(inter.params["C"]), p, background=p <= d - 2)
     if inter.kind == "lennard_jones":
         return lennard_jones(float(inter.params["epsilon"]), float(inter.params["sigma"]))
     if inter.profile is None:

@@ -4,7 +4,8 @@ Without an optical lattice (the paper's conclusion: a crystal held by the intera
 alone) the file names the crystal's geometry::
 
     [model]        mass, name, filling (atoms per site ν, default 1)
-    [crystal]      geometry = "triangular" | "bcc" | …, spacing (a), temperature
+    [crystal]      geometry = "triangular" | "bcc" | …, spacing (a), temperature,
+                   smearing = "gaussian" (the paper's (44), default) | "none", width (l)
     [interaction]  as in every model file
 
 :func:`crystal_quantities` answers with every branch (:class:`qcrystal.Crystal`): the
@@ -52,7 +53,13 @@ class CrystalQuantities:
 
 _KEYS = {
     "model": {"name": str, "mass": float, "filling": float},
-    "crystal": {"geometry": str, "spacing": float, "temperature": float},
+    "crystal": {
+        "geometry": str,
+        "spacing": float,
+        "temperature": float,
+        "smearing": str,
+        "width": float,
+    },
 }
 _DIRECTIONS = {2: ((1.0, 0.0), (1.0, 1.0)), 3: ((1.0, 0.0, 0.0), (1.0, 1.0, 0.0), (1.0, 1.0, 1.0))}
 
@@ -104,6 +111,9 @@ def load_crystal(path: str | Path, n: int = 16) -> CrystalFile:
     mass = _number(source, "model", "mass", values["model"].get("mass", 1.0))
     spacing = _number(source, "crystal", "spacing", values["crystal"]["spacing"])
     filling = _number(source, "model", "filling", values["model"].get("filling", 1.0))
+    table = values["crystal"]
+    smearing = table.get("smearing", "gaussian")
+    width = _number(source, "crystal", "width", table["width"]) if "width" in table else None
     T = _number(source, "crystal", "temperature", values["crystal"].get("temperature", 0.0), 0)
     interaction = data.get("interaction")
     if not isinstance(interaction, dict) or "kind" not in interaction:
@@ -115,6 +125,8 @@ def load_crystal(path: str | Path, n: int = 16) -> CrystalFile:
             mass=mass,
             spacing=spacing,
             filling=filling,
+            smearing=str(smearing),
+            width=width,
             n=n,
         )
     except ValueError as exc:
@@ -140,7 +152,9 @@ def crystal_quantities(path: str | Path, n: int = 16) -> tuple[str, CrystalQuant
         Quantity("z", float(g.coordination), "1", "", "coordination (nearest neighbours)"),
         Quantity("k_D", g.debye_wavenumber, "1/length", "(46)", "Debye wave number of the zone"),
     ]
-    notes: list[str] = []
+    notes: list[str] = [f"interaction between sites: {crystal.smearing_note}"]
+    if crystal.width_used is not None:
+        out.append(Quantity("l", crystal.width_used, "length", "(29)", "Gaussian width of U_l"))
     scan = crystal.stability()
     out.append(Quantity("stable", float(scan.stable), "1", "", "no ω² < 0 on the zone grid"))
     if not scan.stable:
