@@ -2,6 +2,10 @@
 quantity of the paper follows for it.
 
 * :mod:`.schema` — the model file, checked, as a :class:`Model`;
+* :mod:`.units` — unit strings in model files ("1064 nm", "12 kHz") and the lab system
+  (µm, Da, ħ = k_B = 1) a file that uses them is converted into;
+* :mod:`.species` — atoms and molecules by name: isotope masses and cited moments and
+  scattering lengths (``[model] species = "Rb87"``);
 * :mod:`.parser` — the no-eval parser of custom Φ (and of students' steps);
 * :mod:`.interactions` — the built-in interactions and their tails;
 * :mod:`.lattice_sums` — lattice sums with convergence control and stated errors;

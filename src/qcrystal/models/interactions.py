@@ -14,6 +14,11 @@ gaussian   V₀ exp(−r²/(2σ²)), Gaussian soft core                 V0, sigm
 custom     any expression of r (and x, y, z), parsed safely      expression, parameters
 ========== ===================================================== =======================
 
+A model file may give the couplings in physical terms instead (resolved by
+:mod:`.schema` into the parameters above, in the lab units of :mod:`.units`): dipolar's C_dd
+as ``magnetic_moment`` (μ₀μ²/4π) or ``electric_dipole`` (d²/4πε₀), contact's g as
+``scattering_length`` (4πħ²a_s/m), or from the ``[model] species`` table if none is given.
+
 Each :class:`Interaction` also knows how Φ behaves as r → 0 and r → ∞ (the powers that
 decide whether lattice sums converge and whether Gaussian smearing diverges).
 """
