@@ -188,7 +188,7 @@ def quantities(model: Model) -> Quantities:
         hop.append(float(numerics.gaussian_hopping(r, eps, U, k0, m)))
     out.append(Quantity("J_nn", tuple(hop), "energy", "(7)", "nearest-neighbour J, Gaussian"))
     pure = None
-    if np.any(omega2_int != 0):
+    if np.any(omega2_int != 0) and np.all(omega > 0):
         # the same ansatz in the pure lattice (ε = ω), to compare it with the exact band
         pure = []
         for alpha in range(d):
