@@ -410,7 +410,9 @@ class HarmonicCrystal:
         """
         if not (isinstance(n, numbers.Integral) and n >= 2):
             raise ValueError(f"n must be an integer >= 2 (got {n!r})")
-        ks = np.vstack([self.geometry.zone_grid(int(n)), _special_points(self.geometry)])
+        grid = self.geometry.zone_grid(int(n))
+        # row i of the grid is −(row N − 1 − i) and D(−k) = D(k): the second half sees all
+        ks = np.vstack([grid[grid.shape[0] // 2 :], _special_points(self.geometry)])
         w2, vec = np.linalg.eigh(self.dynamical_matrix(ks))
         i, s = np.unravel_index(int(np.argmin(w2)), w2.shape)
         tol = self.stability_tol * max(self._scale(), float(np.max(np.abs(w2))))
@@ -419,6 +421,43 @@ class HarmonicCrystal:
     # -- long waves --------------------------------------------------------------------
 
     def _long_wave(self, directions: Array) -> Array:
+        """K(k̂) for unit rows k̂, shape (m, d, d): through the quadratic form
+        :meth:`_long_wave_form` for many directions, directly for a few."""
+        d = self.geometry.d
+        if directions.shape[0] <= d * (d + 1):
+            return self._long_wave_direct(directions)
+        form = self._long_wave_form()
+        return np.asarray(np.einsum("ma,mb,abij->mij", directions, directions, form))
+
+    def _long_wave_form(self) -> Array:
+        """A_αβ with K(k̂) = Σ_αβ k̂_α k̂_β A_αβ (each a d×d tensor), from K along the axes
+        and the diagonals of pairs of axes: d(d + 1)/2 directions for every k̂.
+
+        K(k̂) = ½ Σ_R Φ(R)(k̂·R)² is a quadratic form in k̂ wherever it exists (the sum
+        converges absolutely for the potentials allowed, p > d), so K(e_α) = A_αα and
+        K((e_α + e_β)/√2) = (A_αα + A_ββ)/2 + A_αβ (A_αβ = A_βα) are all of it. The form is checked on
+        (1, …, 1)/√d against the direct limit (to 1e-7 of |K|, the Richardson limit's own
+        accuracy), else a ValueError: a K that is not quadratic is a bug, not a result."""
+        if "form" in self._cache:
+            return self._cache["form"]  # type: ignore[return-value]
+        d = self.geometry.d
+        eye = np.eye(d)
+        pairs = [(i, j) for i in range(d) for j in range(i + 1, d)]
+        probe = np.full((1, d), 1 / math.sqrt(d))
+        dirs = np.vstack([eye, *[(eye[i] + eye[j])[None] / math.sqrt(2) for i, j in pairs], probe])
+        K = self._long_wave_direct(dirs)
+        form = np.zeros((d, d, d, d))
+        for i in range(d):
+            form[i, i] = K[i]
+        for n, (i, j) in enumerate(pairs):
+            form[i, j] = form[j, i] = K[d + n] - (K[i] + K[j]) / 2
+        guess = np.einsum("a,b,abij->ij", probe[0], probe[0], form)
+        if not np.allclose(guess, K[-1], rtol=0, atol=1e-7 * np.max(np.abs(K))):
+            raise ValueError("the long-wave tensor K(k̂) is not a quadratic form in k̂")
+        self._cache["form"] = form
+        return form
+
+    def _long_wave_direct(self, directions: Array) -> Array:
         """K(k̂) = lim D(h k̂)/h² for unit rows k̂ (Richardson on two h): shape (m, d, d)."""
         a = self.geometry.spacing
         h1, h2 = (x / a for x in _SMALL_K)
@@ -555,7 +594,10 @@ class HarmonicCrystal:
 
     def _grid_uncached(self, n: int) -> tuple[Array, Array, Array, Array, Array]:
         g = self.geometry
+        # D(−k) = D(k) (a Bravais lattice), and row i of the grid is −(row N − 1 − i): for
+        # even n the second half (u₁ > 0) has the whole grid's mean
         ks = g.zone_grid(n)
+        ks = ks[ks.shape[0] // 2 :]
         omega = self.frequencies(ks)  # raises if unstable
         if np.any(omega <= 0):
             raise ValueError("a zero frequency at k ≠ 0 on the grid: r₀² diverges")
@@ -705,18 +747,22 @@ def _small_combinations(b: Array) -> Array:
 
 @functools.cache
 def _sphere_rule(d: int) -> tuple[Array, Array]:
-    """Directions and weights integrating over the unit sphere S^(d−1) (weights sum to S_d).
+    """Directions and weights integrating an even function over the unit sphere S^(d−1)
+    (weights sum to S_d).
 
-    d = 3: Gauss–Legendre in cos θ (32 nodes) × the trapezoid rule in φ (64, from φ = 0);
-    d = 2: the trapezoid rule on the circle (128). For the smooth Σ_s h(c_s(k̂)) doubling
-    both changed ⟨g⟩ by 2e-10 relative (fcc Lennard-Jones; 0 for the sc and triangular
-    spring models), measured once, not re-checked by a test. φ = 0 is a node so that a
-    shear with zero sound velocity along the axes is seen and refused.
+    Everything averaged here depends on k̂ through the long-wave tensor K(k̂) = K(−k̂), so
+    half the sphere with doubled weights is the whole rule. d = 3: Gauss–Legendre in cos θ
+    (32 nodes, of which the 16 with cos θ > 0) × the trapezoid rule in φ (64, from φ = 0);
+    d = 2: the trapezoid rule on the circle (128 nodes, the 64 of φ < π). For the smooth
+    Σ_s h(c_s(k̂)) doubling both changed ⟨g⟩ by 2e-10 relative (fcc Lennard-Jones; 0 for the
+    sc and triangular spring models), measured once, not re-checked by a test. φ = 0 is a
+    node so that a shear with zero sound velocity along the axes is seen and refused.
     """
     if d == 2:
-        phi = 2 * math.pi * np.arange(128) / 128
-        return np.stack([np.cos(phi), np.sin(phi)], axis=1), np.full(128, 2 * math.pi / 128)
+        phi = 2 * math.pi * np.arange(64) / 128
+        return np.stack([np.cos(phi), np.sin(phi)], axis=1), np.full(64, 4 * math.pi / 128)
     x, w = np.polynomial.legendre.leggauss(32)
+    x, w = x[16:], 2 * w[16:]  # the nodes are symmetric about 0: cos θ > 0 is the upper half
     phi = 2 * math.pi * np.arange(64) / 64
     ct, ph = np.meshgrid(x, phi, indexing="ij")
     st = np.sqrt(1 - ct**2)
