@@ -435,9 +435,9 @@ class HarmonicCrystal:
 
         K(k̂) = ½ Σ_R Φ(R)(k̂·R)² is a quadratic form in k̂ wherever it exists (the sum
         converges absolutely for the potentials allowed, p > d), so K(e_α) = A_αα and
-        K((e_α + e_β)/√2) = (A_αα + A_ββ)/2 + A_αβ (A_αβ = A_βα) are all of it. The form is checked on
-        (1, …, 1)/√d against the direct limit (to 1e-7 of |K|, the Richardson limit's own
-        accuracy), else a ValueError: a K that is not quadratic is a bug, not a result."""
+        K((e_α + e_β)/√2) = (A_αα + A_ββ)/2 + A_αβ (A_αβ = A_βα) are all of it. The form
+        is checked on (1, …, 1)/√d against the direct limit (to 1e-7 of |K|, the Richardson
+        limit's own accuracy), else a ValueError: a K that is not quadratic is a bug."""
         if "form" in self._cache:
             return self._cache["form"]  # type: ignore[return-value]
         d = self.geometry.d
