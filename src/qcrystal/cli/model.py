@@ -39,6 +39,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         help="override a value, e.g. lattice.depth=30 (a TOML value: number, list, text)",
     )  # fmt: skip
     show.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    show.add_argument(
+        "--units", choices=("model", "lab", "recoil"), default="model",
+        help="model: as computed (default); lab: Hz, nK, nm, mm/s for a file in lab units "
+        "(a species or numbers with units), SI beside them in --json; recoil: energies in E_R",
+    )  # fmt: skip
     add_budget(show)
 
 
@@ -97,13 +102,28 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:  # ModelError, LatticeSumError, bad --set
         return fail(NAME, exc)
     title = f"{m.name or args.file}: {m.kind} lattice (d = {m.d}), interaction {m.interaction.kind}"
-    return _print(args, title, {"name": m.name, "d": m.d}, found)
+    try:
+        shown = _in_units(args.units, m, found)
+    except ValueError as exc:
+        return fail(NAME, exc)
+    return _print(args, title, {"name": m.name, "d": m.d, "units": args.units}, found, shown)
+
+
+def _in_units(system: str, model, found) -> list:
+    """Every quantity in the chosen units (qcrystal.models.display)."""
+    from qcrystal.models.display import convert
+
+    E_R = found.vector("E_R")[0]
+    return [convert(q.symbol, q.value, q.unit, model, system, E_R) for q in found]
 
 
 def _show_crystal(args: argparse.Namespace, compute) -> int:
     """``model show`` for a [crystal] file (a self-organised crystal, no optical lattice)."""
     if args.set:
         return fail(NAME, "--set is for [lattice] model files; edit the [crystal] file instead")
+    if args.units != "model":
+        return fail(NAME, "--units is for [lattice] model files for now; a [crystal] file "
+                    "shows its own units")  # fmt: skip
     try:
         title, found = budgeted(args, compute, args.file)
     except ValueError as exc:
@@ -111,16 +131,29 @@ def _show_crystal(args: argparse.Namespace, compute) -> int:
     return _print(args, title, {"crystal": title}, found)
 
 
-def _print(args: argparse.Namespace, title: str, about: dict, found) -> int:
-    """The quantities as a table (or JSON) and their notes."""
+def _print(args: argparse.Namespace, title: str, about: dict, found, shown=None) -> int:
+    """The quantities as a table (or JSON) and their notes; ``shown``: their values in the
+    chosen units (None: the model's own)."""
+    if shown is None:
+        from qcrystal.models.display import Shown
+
+        shown = [Shown(q.value, q.unit) for q in found]
     if args.json:
-        quantities = [{"symbol": q.symbol, "value": _plain(q.value), "unit": q.unit,
-                       "equation": q.equation, "meaning": q.meaning} for q in found]  # fmt: skip
+        quantities = []
+        for q, s in zip(found, shown, strict=True):
+            row = {"symbol": q.symbol, "value": _plain(s.value), "unit": s.unit,
+                   "equation": q.equation, "meaning": q.meaning}  # fmt: skip
+            if s.si is not None:
+                row["si"] = {"value": _plain(s.si), "unit": s.si_unit}
+            quantities.append(row)
         print(dump_json({"model": {"file": str(args.file), **about},
                          "quantities": quantities, "notes": list(found.notes)}))  # fmt: skip
         return 0
     print(title)
-    rows = [(q.symbol, _fmt(q.value), q.unit, q.equation, q.meaning) for q in found]
+    rows = [
+        (q.symbol, _fmt(s.value), s.unit, q.equation, q.meaning)
+        for q, s in zip(found, shown, strict=True)
+    ]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
         print(

@@ -1,0 +1,58 @@
+"""`model show --units`: lab units (Hz, nK, nm, mm/s) and recoil units at the output edge.
+
+References: E_R/h of ⁸⁷Rb at 1064 nm is h/(2mλ²) = 2027.8 Hz (the number the Alkali
+Rydberg Calculator gives), here from scipy's CODATA constants and NIST's mass typed by
+hand; the exact-band J at s = 10 against the band J/E_R of the sin² lattice, 0.01918.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import scipy.constants as sc
+
+RB = "examples/lab/rb87_cubic.toml"
+
+
+def _rows(qc, *args):
+    out = qc("model", "show", *args, "--json")
+    assert out.returncode == 0, out.stderr
+    return {q["symbol"]: q for q in json.loads(out.stdout)["quantities"]}
+
+
+def _first(value):
+    """The first direction of a per-direction value (the lattice is isotropic)."""
+    return value[0] if isinstance(value, list) else value
+
+
+def test_lab_units_of_rubidium(qc):
+    rows = {
+        k: {
+            **v,
+            "value": _first(v["value"]),
+            "si": v.get("si") and {**v["si"], "value": _first(v["si"]["value"])},
+        }
+        for k, v in _rows(qc, RB, "--units", "lab").items()
+    }
+    mass = 86.909180531 * sc.atomic_mass  # ⁸⁷Rb, NIST (AME2016)
+    e_r = sc.h / (2 * mass * (1064e-9) ** 2)  # E_R/h = h/(2mλ²)
+    assert rows["E_R"]["unit"] == "kHz"
+    assert rows["E_R"]["value"] * 1e3 == pytest.approx(e_r, rel=1e-7)
+    assert rows["E_R"]["value"] * 1e3 == pytest.approx(2027.8, abs=0.05)
+    assert rows["E_R"]["si"]["unit"] == "J"
+    assert rows["E_R"]["si"]["value"] == pytest.approx(e_r * sc.h, rel=1e-7)
+    # J of the exact lowest band at s = 10 is 0.01918 E_R (the 1D Mathieu band)
+    assert rows["J_exact"]["unit"] == "Hz"
+    assert rows["J_exact"]["value"] / (e_r) == pytest.approx(0.01918, rel=1e-3)
+    assert rows["l"]["unit"] == "nm" and rows["T_D"]["unit"] == "nK"
+
+
+def test_recoil_units_and_refusals(qc):
+    rows = _rows(qc, "examples/rydberg.toml", "--units", "recoil")
+    assert rows["E_R"]["value"] == pytest.approx([1.0, 1.0, 1.0]) and rows["E_R"]["unit"] == "E_R"
+    assert rows["Ω²"]["unit"] == "E_R²"
+    bad = qc("model", "show", "examples/rydberg.toml", "--units", "lab")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "lab units" in bad.stderr
+    crystal = qc("model", "show", "examples/crystals/dipoles_triangular.toml", "--units", "lab")
+    assert crystal.returncode == 2 and "--units" in crystal.stderr
