@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,7 @@ from numpy.typing import NDArray
 from qcrystal.models import read_text
 from qcrystal.models.crystal_file import _DIRECTIONS, CrystalFile, load_crystal
 
-from .model_module import ModelCodegenError, _load, _safe_text, module_name
+from .model_module import ModelCodegenError, _load, _safe_text, write_checked
 from .render import TEMPLATE_DIR, _environment, _format
 
 __all__ = ["render_crystal", "selfcheck_crystal", "write_crystal"]
@@ -240,31 +239,16 @@ def write_crystal(
     ModelCodegenError and nothing written); an existing module is replaced only with
     ``force``; both checked before any work.
     """
-    from qcrystal.files import OutputError, check_file, write_text
+    loaded: list[CrystalFile] = []  # one crystal (its zone grid and spectrum) for both
 
-    if not str(out_dir).strip():  # before Path(), which reads "" as the current folder
-        raise OutputError("--out '': give a folder name")
-    out_dir = Path(out_dir)
-    target = out_dir / f"{module_name(Path(path))}.py"
-    if out_dir.is_dir():
-        check_file(target, "--out", force)
-    else:
-        check_file(out_dir, "--out")  # its parent must exist and be writable
-    loaded = load_crystal(path, n)  # one crystal (its zone grid and spectrum) for both
-    source = _render(Path(path), loaded, n)
-    with tempfile.TemporaryDirectory() as tmp:
-        trial = Path(tmp) / f"{module_name(Path(path))}.py"
-        trial.write_text(source, encoding="utf-8")
-        rows = _selfcheck(loaded, trial)
-    failed = [f"{s} (worst relative error {e:.2g} > {t:g})" for s, e, t in rows if not e <= t]
-    if failed:
-        raise ModelCodegenError(
-            f"{path}: the generated module disagrees with qcrystal.Crystal on "
-            f"{', '.join(failed)}; not written"
-        )
-    out_dir.mkdir(exist_ok=True)
-    write_text(target, source, force=force)
-    return target, rows
+    def render() -> str:
+        loaded.append(load_crystal(path, n))
+        return _render(Path(path), loaded[0], n)
+
+    return write_checked(
+        path, out_dir, force, render, lambda trial: _selfcheck(loaded[0], trial),
+        "qcrystal.Crystal",
+    )  # fmt: skip
 
 
 def check_temperatures(t0: float) -> NDArray[np.float64]:

@@ -23,6 +23,7 @@ import math
 import sys
 import tempfile
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -158,6 +159,25 @@ def write_model(
     ``out_dir`` is created if its parent exists; an existing module is replaced only with
     ``force``. Both are checked before any work.
     """
+    return write_checked(
+        path, out_dir, force, lambda: render_model(path), lambda trial: selfcheck(path, trial),
+        "`qcrystal model show`",
+    )  # fmt: skip
+
+
+def write_checked(
+    path: str | Path,
+    out_dir: str | Path,
+    force: bool,
+    render: Callable[[], str],
+    check: Callable[[Path], list[tuple[str, float, float]]],
+    reference: str,
+) -> tuple[Path, list[tuple[str, float, float]]]:
+    """The write rules every per-model generator shares: ``out_dir`` (created if its parent
+    exists) and the target (replaced only with ``force``) are checked before any work;
+    ``render()`` gives the source, ``check(trial)`` its selfcheck rows on a trial copy; the
+    module is written only if every row is within its tolerance, else a ModelCodegenError
+    naming the rows and ``reference``, and nothing is written."""
     from qcrystal.files import OutputError, check_file, write_text
 
     if not str(out_dir).strip():  # before Path(), which reads "" as the current folder
@@ -168,15 +188,15 @@ def write_model(
         check_file(target, "--out", force)
     else:
         check_file(out_dir, "--out")  # its parent must exist and be writable
-    source = render_model(path)
+    source = render()
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / f"{module_name(Path(path))}.py"
         trial.write_text(source, encoding="utf-8")
-        rows = selfcheck(path, trial)
+        rows = check(trial)
     failed = [f"{s} (worst relative error {e:.2g} > {t:g})" for s, e, t in rows if not e <= t]
     if failed:
         raise ModelCodegenError(
-            f"{path}: the generated module disagrees with `qcrystal model show` on "
+            f"{path}: the generated module disagrees with {reference} on "
             f"{', '.join(failed)}; not written"
         )
     out_dir.mkdir(exist_ok=True)

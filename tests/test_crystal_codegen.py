@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
+from conftest import assert_generated_lints_clean
 
 from qcrystal.codegen import crystal_module as cg
 from qcrystal.codegen.model_module import ModelCodegenError
@@ -144,12 +143,7 @@ def test_generation_is_deterministic_and_2d_follows_crystal(tmp_path):
             mod.mean_square_displacement(np.array([0.0, 0.5]), zone)
         assert str(mine.value) == str(theirs.value) and "diverges in d = 2" in str(mine.value)
         assert mod.melting_temperature(zone) == 0.0
-    lint = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--isolated", "--line-length", "100",
-         "--select", "E,F,W,B", str(path)],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert lint.returncode == 0, lint.stdout
+    assert_generated_lints_clean(path)
 
 
 def test_cli_writes_the_module_and_force_replaces_it(tmp_path, qc):
