@@ -44,8 +44,7 @@ from numpy.typing import NDArray
 from qcrystal.models import read_text
 from qcrystal.models.crystal_file import _DIRECTIONS, CrystalFile, load_crystal
 
-from .model_module import ModelCodegenError, _load, _safe_text, write_checked
-from .render import TEMPLATE_DIR, _environment, _format
+from .model_module import ModelCodegenError, _load, _safe_text, render_template, write_checked
 
 __all__ = ["render_crystal", "selfcheck_crystal", "write_crystal"]
 
@@ -216,18 +215,7 @@ def render_crystal(path: str | Path, n: int = GRID) -> str:
 
 
 def _render(path: Path, loaded: CrystalFile, n: int) -> str:
-    text = read_text(path)
-    context = _context(loaded, text, n)
-    template_text = (TEMPLATE_DIR / TEMPLATE).read_text(encoding="utf-8")
-    h = hashlib.sha256(template_text.encode())
-    for key in sorted(context):
-        h.update(f"{key}={context[key]}".encode())
-    source = (
-        _environment()
-        .get_template(TEMPLATE)
-        .render(template=f"codegen/templates/{TEMPLATE}", digest=h.hexdigest(), **context)
-    )
-    return _format(source, f"{path.stem}.py")
+    return render_template(TEMPLATE, _context(loaded, read_text(path), n), f"{path.stem}.py")
 
 
 def write_crystal(

@@ -118,17 +118,22 @@ def render_model(path: str | Path) -> str:
     path = Path(path)
     text = models.read_text(path)  # a regular file of at most 1 MB, as `model show` reads
     model = models.loads(text, str(path))
-    context = _context(model, text)
-    template_text = (TEMPLATE_DIR / TEMPLATE).read_text(encoding="utf-8")
+    return render_template(TEMPLATE, _context(model, text), f"{path.stem}.py")
+
+
+def render_template(template: str, context: dict[str, object], filename: str) -> str:
+    """A per-model template rendered and formatted; the header's inputs digest hashes the
+    template's text and every context value, so equal inputs give equal bytes."""
+    template_text = (TEMPLATE_DIR / template).read_text(encoding="utf-8")
     h = hashlib.sha256(template_text.encode())
     for key in sorted(context):
         h.update(f"{key}={context[key]}".encode())
     source = (
         _environment()
-        .get_template(TEMPLATE)
-        .render(template=f"codegen/templates/{TEMPLATE}", digest=h.hexdigest(), **context)
+        .get_template(template)
+        .render(template=f"codegen/templates/{template}", digest=h.hexdigest(), **context)
     )
-    return _format(source, f"{path.stem}.py")
+    return _format(source, filename)
 
 
 def module_name(path: Path) -> str:
