@@ -97,25 +97,11 @@ class Crystal:
                 f"smearing={self.smearing!r}: 'gaussian' (the paper's (44)) or 'none' (point "
                 "particles)"
             )
-        for name, value in (("width", self.width), ("lattice_frequency", self.lattice_frequency)):
-            if value is None and name == "width":
-                continue
-            low_ok = value >= 0 if name == "lattice_frequency" else value > 0  # type: ignore[operator]
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not (math.isfinite(value) and low_ok)
-            ):
-                bound = ">= 0" if name == "lattice_frequency" else "> 0"
-                raise ValueError(f"{name} must be a finite number {bound} (got {value!r})")
-        for name in ("mass", "spacing", "filling"):
+        for name in ("mass", "spacing", "filling", "width", "lattice_frequency"):
             value = getattr(self, name)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not (math.isfinite(value) and value > 0)
-            ):
-                raise ValueError(f"{name} must be a finite number > 0 (got {value!r})")
+            if name == "width" and value is None:
+                continue
+            _check_number(name, value, zero_allowed=name == "lattice_frequency")
         if not isinstance(self.interaction, dict) or "kind" not in self.interaction:
             raise ValueError(
                 f"interaction must be a mapping with a 'kind' (got {self.interaction!r})"
@@ -320,6 +306,16 @@ def _scaled(
         du=lambda r: factor * du(r),
         d2u=lambda r: factor * d2u(r),
     )
+
+
+def _check_number(name: str, value: object, zero_allowed: bool) -> None:
+    """A finite real number > 0 (≥ 0 where ``zero_allowed``), else a ValueError naming it."""
+    good = False
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        good = value >= 0 if zero_allowed else value > 0
+    if not good:
+        bound = ">= 0" if zero_allowed else "> 0"
+        raise ValueError(f"{name} must be a finite number {bound} (got {value!r})")
 
 
 def _check_zone(zone: str) -> None:
