@@ -77,13 +77,9 @@ def _from_model(path: Path, overrides: dict[str, object]):
             "those of atoms in a lattice, U > 0 (set it with --set U=…)"
         )
     hubbard: dict[str, object] = {"s": m.depth[0] / q.vector("E_R")[0]}
-    if "U/J" in {row.symbol for row in q}:
-        import numpy as np
-
-        from qcrystal.models.hubbard import hubbard_numbers
-
-        h = hubbard_numbers(m, np.array(q.vector("l")), q.vector("J_nn"))
-        hubbard.update({"U/J": h.U_over_J, "mott": h.mott, "note": h.notes[-1]})
+    if q.hubbard is not None and q.hubbard.mott_note is not None:
+        h = q.hubbard
+        hubbard.update({"U/J": h.U_over_J, "mott": h.mott, "note": h.mott_note})
     scales = (omega, q.scalar("E_K"), q.scalar("T_D"), m.temperature, m.d)
     return (*scales, list(q.warnings), hubbard)
 

@@ -72,6 +72,7 @@ class HubbardNumbers:
     U_over_J: float | None
     mott: str | None  # "Mott insulator", "superfluid" or None (no criterion applies)
     notes: tuple[str, ...]
+    mott_note: str | None = None  # the verdict and its source, or why there is none
 
 
 def hubbard_numbers(
@@ -134,7 +135,7 @@ def hubbard_numbers(
     U_over_J = U_exact / J_exact[0]
     mott, note = _mott(model, U_over_J)
     notes.append(note)
-    return HubbardNumbers(J_exact, U_exact, U_gauss, U_over_J, mott, tuple(notes))
+    return HubbardNumbers(J_exact, U_exact, U_gauss, U_over_J, mott, tuple(notes), note)
 
 
 def _mott(model: Model, U_over_J: float) -> tuple[str | None, str]:

@@ -28,6 +28,7 @@ from .functions import (
     recoil_energy,
     wave_number,
 )
+from .hubbard import HubbardNumbers, hubbard_numbers
 from .lattice_sums import Lattice, LatticeSumError, SumResult, lattice_sum
 from .schema import Model, ModelError
 from .smearing import UNRELIABLE, dynamic_parameter, expansion, laplacian_curvatures
@@ -57,6 +58,7 @@ class Quantities:
     model: Model
     values: tuple[Quantity, ...]
     notes: tuple[str, ...]
+    hubbard: HubbardNumbers | None = None  # the standard lattice numbers beside the paper's
 
     def __iter__(self) -> Iterator[Quantity]:
         return iter(self.values)
@@ -195,7 +197,9 @@ def quantities(model: Model) -> Quantities:
             r = np.zeros(d)
             r[alpha] = a[alpha]
             pure.append(float(numerics.gaussian_hopping(r, omega, U, k0, m)))
-    out += _hubbard_rows(model, l_width, tuple(hop), None if pure is None else tuple(pure), notes)
+    hubbard = hubbard_numbers(model, l_width, tuple(hop), None if pure is None else tuple(pure))
+    notes.extend(hubbard.notes)
+    out += _hubbard_rows(hubbard, tuple(hop))
     E_K = kinetic_energy(a[0], m)
     out.append(Quantity("E_K", E_K, "energy", "(50)", "1/(2ma²), a = a₁"))
     if len(set(model.spacing)) > 1:
@@ -237,21 +241,11 @@ def quantities(model: Model) -> Quantities:
         Quantity("T_melt zone", zone_T_m, "energy", "(47)", "r₀/a zone = 1/2"),
         *gap_rows,
     ]
-    return Quantities(model, tuple(out), tuple(notes))
+    return Quantities(model, tuple(out), tuple(notes), hubbard)
 
 
-def _hubbard_rows(
-    model: Model,
-    l_width: np.ndarray,
-    hop: tuple[float, ...],
-    pure: tuple[float, ...] | None,
-    notes: list[str],
-) -> list[Quantity]:
-    """The standard Bose–Hubbard numbers beside the paper's (:mod:`.hubbard`)."""
-    from .hubbard import hubbard_numbers
-
-    h = hubbard_numbers(model, l_width, hop, pure)
-    notes.extend(h.notes)
+def _hubbard_rows(h: HubbardNumbers, hop: tuple[float, ...]) -> list[Quantity]:
+    """The standard Bose–Hubbard numbers beside the paper's (:mod:`.hubbard`) as rows."""
     rows = [
         Quantity(
             "J_exact", h.J_exact, "energy", "", "nearest-neighbour J, exact band (pure lattice)"
