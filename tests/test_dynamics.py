@@ -184,7 +184,7 @@ def test_refusals():
             geometry("cubic"), Radial(np.exp, np.exp, np.exp, decay=3.0)
         )  # fmt: skip
     crystal = HarmonicCrystal(geometry("fcc"), PowerLaw(1.0, 3.0))
-    with pytest.raises(ValueError, match="not analytic"):
+    with pytest.raises(ValueError, match="k² ln k"):
         crystal.sound_velocities([1, 0, 0])
     with pytest.raises(ValueError, match="mass"):
         HarmonicCrystal(geometry("fcc"), PowerLaw(1.0, 12.0), mass=0.0)

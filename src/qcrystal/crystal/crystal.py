@@ -281,6 +281,13 @@ class Crystal:
         d = g.d
         if d == 1 or (d == 2 and np.any(T > 0)):
             raise ValueError(f"r₀² over the Debye sphere diverges in d = {d} at this T")
+        if h.plasmon is not None:
+            raise ValueError(
+                'zone="debye": the longitudinal branch of this crystal is a plasmon (ω_L² → '
+                f"{h.plasmon[0]:.6g}|k|^{h.plasmon[1]:g}, the long-range r^-p, p < d), not "
+                "sound: the Debye sphere of (42) needs a sound velocity on every branch; use "
+                'zone="exact"'
+            )
         _, w, c2 = h.sphere_velocities_squared()
         t_d = np.sqrt(c2).ravel() * g.debye_wavenumber  # (m·d,): one T_D per direction, branch
         weight = np.repeat(w, d) / (d * float(np.sum(w)))

@@ -272,8 +272,14 @@ class HarmonicCrystal:
     def _terms(self) -> tuple[PowerLaw | Radial, ...]:
         return self.potential if isinstance(self.potential, tuple) else (self.potential,)
 
-    def dynamical_matrix(self, k: object, *, rtol: float | None = None) -> Array:
-        """D(k) for k of shape (d,) or (n, d); see :func:`dynamical_matrix`."""
+    def dynamical_matrix(
+        self, k: object, *, rtol: float | None = None, analytic: bool = False
+    ) -> Array:
+        """D(k) for k of shape (d,) or (n, d); see :func:`dynamical_matrix`.
+
+        ``analytic=True`` leaves out the long-range term N(k) of every power law with
+        p < d + 2 (:func:`..models.ewald.long_range_term`): what is left is analytic at
+        k = 0, for the long-wave limit D/k²."""
         d = self.geometry.d
         given = np.array(k, dtype=np.float64)
         single = given.ndim == 1
@@ -286,8 +292,9 @@ class HarmonicCrystal:
         for t in self._terms:
             if isinstance(t, PowerLaw):
                 res = ewald.dynamical_sums(
-                    self.geometry.primitive_vectors, t.p, kv, background=t.background, rtol=tol
-                )
+                    self.geometry.primitive_vectors, t.p, kv, background=t.background, rtol=tol,
+                    analytic=analytic and _long_range(t.p, d),
+                )  # fmt: skip
                 out += t.C * res.value
             else:
                 vectors, phi = self._direct(t)
@@ -463,7 +470,9 @@ class HarmonicCrystal:
         h1, h2 = (x / a for x in _SMALL_K)
         m = directions.shape[0]
         D = self.dynamical_matrix(
-            np.vstack([h1 * directions, h2 * directions]), rtol=min(self.rtol, _SOUND_RTOL)
+            np.vstack([h1 * directions, h2 * directions]),
+            rtol=min(self.rtol, _SOUND_RTOL),
+            analytic=True,
         )
         k1, k2 = D[:m] / h1**2, D[m:] / h2**2
         r = (h1 / h2) ** 2
@@ -472,34 +481,85 @@ class HarmonicCrystal:
     def sound_velocities(self, direction: object) -> Array:
         """The long-wave slopes c_s = lim ω_s(k)/|k| along ``direction``, ascending (all d).
 
+        With a long-range power law p < d (Coulomb) the longitudinal branch is a plasmon,
+        ω_L² → A|k|^(p−d+2) (:attr:`plasmon`), whose slope is infinite: it is the last
+        entry, ``inf``, and the others are the transverse sound velocities.
+
         Raises
         ------
         ValueError
-            For a zero or non-finite direction, or a power law with p ≤ d (its D(k) is not
-            analytic at k = 0: no linear sound).
+            For a zero or non-finite direction, or a power law with p = d (D(k) has a
+            k² ln k term: no sound velocity).
         UnstableError
             If some c_s² < 0 (a long-wave instability).
         """
-        self._check_analytic()
+        self._check_long_wave()
         n = np.array(direction, dtype=float).ravel()
         if n.shape != (self.geometry.d,) or not np.all(np.isfinite(n)) or not np.any(n):
             raise ValueError(f"direction must be {self.geometry.d} finite numbers, not all zero "
                              f"(got {direction!r})")  # fmt: skip
-        K = self._long_wave((n / np.linalg.norm(n))[None, :])[0]
-        c2 = np.linalg.eigvalsh(K)
+        n = n / np.linalg.norm(n)
+        c2 = self._velocities_squared(n[None, :], self._long_wave(n[None, :]))[0]
         tol = self.stability_tol * max(float(np.max(np.abs(c2))), 1e-300)
         if c2[0] < -tol:
             raise UnstableError(f"long-wave instability along {direction!r}: c² = {c2[0]:.6g} < 0")
-        return np.asarray(np.sqrt(np.maximum(c2, 0.0)))
+        c = np.sqrt(np.maximum(c2, 0.0))
+        return np.asarray(c if self.plasmon is None else np.append(c, np.inf))
 
-    def _check_analytic(self) -> None:
+    def _check_long_wave(self) -> None:
         d = self.geometry.d
         for t in self._terms:
-            if isinstance(t, PowerLaw) and t.p <= d:
+            if isinstance(t, PowerLaw) and t.p == d:
                 raise ValueError(
-                    f"PowerLaw p = {t.p:g} ≤ d = {d}: D(k) is not analytic at k = 0 (no "
-                    "linear sound; long-wave and zone-average methods here need p > d)"
+                    f"a power law r^-{t.p:g} in d = {d} has a dynamical matrix with a k² ln k "
+                    "term at k → 0: no sound velocity, and the long-wave methods here do not "
+                    "apply"
                 )
+        self.plasmon  # noqa: B018 (raises for two different long-range powers)
+
+    @functools.cached_property
+    def plasmon(self) -> tuple[float, float] | None:
+        """(A, e) with ω_L²(k) → A |k|^e along every direction, e = p − d + 2 < 2, for a
+        power law C r^(−p) with p < d (Coulomb: e = 0 in 3D, ω_L → ω_p = √(4πnC/M), the
+        plasma frequency; e = 1 in 2D, ω_L² → 2πnC|k|/M); None without such a term.
+
+        Its N(k) = A|k|^e k̂k̂ dominates the k² part of D(k): the longitudinal branch is
+        this plasmon and the d − 1 transverse ones are acoustic, with the velocities of the
+        analytic part K(k̂) projected on the plane ⊥ k̂ (degenerate perturbation theory:
+        the mixing of the two shifts ω_T² by O(k^(4−e)), smaller than k²)."""
+        d = self.geometry.d
+        long = [t for t in self._terms if isinstance(t, PowerLaw) and t.p < d]
+        if not long:
+            return None
+        if len({t.p for t in long}) > 1:
+            raise ValueError(
+                "two long-range power laws with different p < d "
+                f"({sorted({t.p for t in long})}): one plasmon exponent only"
+            )
+        unit = np.eye(d)[:1]
+        A = (
+            sum(
+                t.C
+                * float(ewald.long_range_term(self.geometry.primitive_vectors, t.p, unit)[0, 0, 0])
+                for t in long
+            )
+            / self.mass
+        )
+        if not A > 0:
+            raise UnstableError(
+                f"the long-range power law (p = {long[0].p:g} < d) is attractive: ω_L² → "
+                f"{A:.6g}|k|^{long[0].p - d + 2:g} < 0, the crystal collapses"
+            )
+        return float(A), float(long[0].p - d + 2)
+
+    def _velocities_squared(self, directions: Array, K: Array) -> Array:
+        """The squared sound velocities along unit rows k̂ from K(k̂), ascending: d of them,
+        or the d − 1 transverse ones (K projected on the plane ⊥ k̂) with a plasmon."""
+        if self.plasmon is None:
+            return np.asarray(np.linalg.eigvalsh(K))
+        # rows 1… of V in the SVD of the 1×d matrix k̂ span the plane ⊥ k̂
+        basis = np.linalg.svd(directions[:, None, :])[2][:, 1:, :]  # (m, d−1, d)
+        return np.asarray(np.linalg.eigvalsh(np.einsum("mia,mab,mjb->mij", basis, K, basis)))
 
     # -- the mean-square displacement (41)–(42) ------------------------------------------
 
@@ -544,7 +604,7 @@ class HarmonicCrystal:
                 "r₀² diverges in d = 2 at T > 0 (∫ T/ω² d²k ~ ∫ dk/k): no 2D crystal at "
                 "T > 0 (the paper's (52)–(54)); only T = 0 is finite"
             )
-        self._check_analytic()
+        self._check_long_wave()
         flat = Tv.ravel()
         coarse = 2 * math.ceil(int(n) / 4)
         fine_avg = self._subtracted_average(flat, int(n))
@@ -576,13 +636,26 @@ class HarmonicCrystal:
     def _subtracted_average(self, T: Array, n: int) -> Array:
         """⟨f − g⟩ on the n^d grid, f = Σ_s φ(ω_s), for each T."""
         omega, c, knorm, chi, inside = self._grid(n)
+        plasmon = self._plasmon_frequency(knorm[inside])
         out = np.empty(T.shape)
         for j, t in enumerate(T):
             f = np.sum(_phi(omega, t), axis=1)
             sub = np.zeros(omega.shape[0])
-            sub[inside] = chi[inside] * np.sum(_phi(c[inside] * knorm[inside, None], t), axis=1)
+            part = np.sum(_phi(c[inside] * knorm[inside, None], t), axis=1)
+            if plasmon is not None:
+                part = part + _phi(plasmon, t)
+            sub[inside] = chi[inside] * part
             out[j] = np.mean(f - sub)
         return out
+
+    def _plasmon_frequency(self, k: Array) -> Array | None:
+        """√A |k|^(e/2), the plasmon's long-wave frequency, where it is singular (e > 0);
+        None without a plasmon or for e = 0 (a gapped ω_L → ω_p, smooth: nothing to
+        subtract)."""
+        if self.plasmon is None or self.plasmon[1] == 0:
+            return None
+        A, e = self.plasmon
+        return np.asarray(np.sqrt(A) * k ** (e / 2))
 
     def _grid(self, n: int) -> tuple[Array, Array, Array, Array, Array]:
         """The frequencies on the n^d grid and the long-wave part subtracted there, once per
@@ -608,10 +681,10 @@ class HarmonicCrystal:
         kr = images[np.arange(ks.shape[0]), pick]
         knorm = np.linalg.norm(kr, axis=1)
         inside = knorm < self._k_c
-        c = np.zeros((ks.shape[0], g.d))
+        c = np.zeros((ks.shape[0], g.d if self.plasmon is None else g.d - 1))
         if np.any(inside):
-            K = self._long_wave(kr[inside] / knorm[inside, None])
-            c2 = np.linalg.eigvalsh(K)
+            dirs = kr[inside] / knorm[inside, None]
+            c2 = self._velocities_squared(dirs, self._long_wave(dirs))
             if np.any(c2 <= 0):
                 raise ValueError("a zero sound velocity: r₀² diverges")
             c[inside] = np.sqrt(c2)
@@ -619,11 +692,13 @@ class HarmonicCrystal:
         return omega, c, knorm, chi, inside
 
     def sphere_velocities_squared(self) -> tuple[Array, Array, Array]:
-        """The directions and weights of the sphere rule and c_s² along each (m, d): the
-        long-wave spectrum, computed once (every temperature and both zones reuse it)."""
+        """The directions and weights of the sphere rule and c_s² along each (m, d; with a
+        :attr:`plasmon` the d − 1 transverse ones): the long-wave spectrum, computed once
+        (every temperature and both zones reuse it)."""
         if "sphere" not in self._cache:
             dirs, w = _sphere_rule(self.geometry.d)
-            self._cache["sphere"] = (dirs, w, np.linalg.eigvalsh(self._long_wave(dirs)))
+            c2 = self._velocities_squared(dirs, self._long_wave(dirs))
+            self._cache["sphere"] = (dirs, w, c2)
         return self._cache["sphere"]  # type: ignore[return-value]
 
     def _long_wave_average(self, T: Array) -> Array:
@@ -635,9 +710,18 @@ class HarmonicCrystal:
                 "some direction has a zero sound velocity (no restoring force for a long-wave "
                 "shear): the zone integral of r₀² diverges"
             )
-        c = np.sqrt(c2)  # (m, d)
+        c = np.sqrt(c2)  # (m, d) or (m, d − 1)
         radial = _radial_parts(c.ravel(), T, self._k_c, g.d).reshape(T.size, *c.shape)
-        return np.asarray(np.sum(radial, axis=2) @ wdir / g.zone_volume)
+        out = np.sum(radial, axis=2) @ wdir
+        u, w = _radial_rule()
+        plasmon = self._plasmon_frequency(self._k_c * u)
+        if plasmon is not None:
+            # isotropic: S_d ∫_0^(k_c) χ k^(d−1) φ(√A k^(e/2)) dk on the radial panels (the
+            # integrand goes like k^(d−1−e/2) at T = 0 and k^(d−1−e) at T > 0, both
+            # integrable, e < d; the geometric panels near 0 take the power)
+            weight = float(np.sum(wdir)) * self._k_c**g.d * w * _bump(u) * u ** (g.d - 1)
+            out = out + np.array([np.sum(weight * _phi(plasmon, t)) for t in T])
+        return np.asarray(out / g.zone_volume)
 
 
 def _radial_parts(c: Array, T: Array, kc: float, d: int) -> Array:
@@ -773,3 +857,10 @@ def _sphere_rule(d: int) -> tuple[Array, Array]:
 
 def _is_real(x: object) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _long_range(p: float, d: int) -> bool:
+    """Whether r^(−p) has the non-analytic long-range term |k|^(p−d) k k in D(k) that the
+    long-wave limit must leave out (:func:`..models.ewald.long_range_term`): 0 < p < d + 2,
+    p ≠ d (beyond d + 2 it is O(k⁴) and does not disturb D/k²)."""
+    return 0 < p < d + 2 and p != d

@@ -164,6 +164,34 @@ def crystal_quantities(path: str | Path, n: int = 16) -> tuple[str, CrystalQuant
             "of this geometry with this Φ (r₀/a and T_melt not reported)"
         )
         return _title(source, g, interaction), CrystalQuantities(tuple(out), tuple(notes))
+    plasmon = crystal._harmonic.plasmon
+    if plasmon is not None:
+        A, e = plasmon
+        if e == 0:
+            out.append(
+                Quantity(
+                    "ω_p",
+                    math.sqrt(A),
+                    "energy",
+                    "",
+                    "plasma frequency: ω_L → ω_p at k → 0 (Σ_s ω_s² = ω_p², Kohn)",
+                )
+            )
+        else:
+            out.append(
+                Quantity(
+                    "√(A k_D)",
+                    math.sqrt(A * g.debye_wavenumber**e),
+                    "energy",
+                    "",
+                    f"long-wave plasmon ω_L² → A|k|^{e:g} taken at k_D",
+                )
+            )
+        notes.append(
+            "the interaction is long-ranged (r^-p, p < d): the longitudinal branch is a "
+            "plasmon with no sound velocity (shown as inf), the transverse ones are sound; "
+            "the Debye sphere of (42) needs sound on every branch and is not reported"
+        )
     for direction in _DIRECTIONS.get(g.d, ()):
         c = crystal.sound_velocities(direction)
         label = "[" + "".join(str(int(v)) for v in direction) + "]"
@@ -173,14 +201,15 @@ def crystal_quantities(path: str | Path, n: int = 16) -> tuple[str, CrystalQuant
         )  # fmt: skip
     ratios: dict[str, float] = {}
     try:
-        for zone, what in (("exact", "whole zone"), ("debye", "Debye sphere, all branches")):
+        zones = (("exact", "whole zone"), ("debye", "Debye sphere, all branches"))
+        for zone, what in zones[: 1 if plasmon is not None else 2]:
             ratios[zone] = float(crystal.lindemann_ratio(T, zone))
             if zone == "exact":
                 err = float(crystal.lindemann_error(T))
                 what += f" (± {err:.1g}: {n}^{g.d} grid against half of it)"
             out.append(Quantity(f"r₀/a {zone}", ratios[zone], "1", "(47)", f"at T = {T:g}, {what}"))
         if g.d == 3:
-            for zone in ("exact", "debye"):
+            for zone in ("exact",) if plasmon is not None else ("exact", "debye"):
                 out.append(
                     Quantity(f"T_melt {zone}", crystal.melting_temperature(zone), "energy",
                              "(47)", "r₀/a = 1/2")

@@ -70,6 +70,7 @@ __all__ = [
     "dynamical_sums",
     "hessian_sum",
     "jellium_madelung",
+    "long_range_term",
     "power_sum",
 ]
 
@@ -509,6 +510,70 @@ def jellium_madelung(primitive: object, *, rtol: float = 1e-13) -> EwaldSum:
     )  # fmt: skip
 
 
+def _long_range_factor(split: _Split, q: np.ndarray) -> np.ndarray:
+    """c_g |q|^(−2a) γ(a, x) = c_g (πη²)^a x^(−a) γ(a, x), a = (d − p)/2, x = π q² η²: the
+    full g = 0 reciprocal summand c_g Γ(a) |q|^(−2a) less its Ewald part c_g |q|^(−2a)
+    Γ(a, x), written without the cancellation. x^(−a) γ(a, x) = Σ_n (−x)^n / (n! (a + n))
+    (DLMF 8.7.1; also the continuation to −1 < a < 0, p between d and d + 2) for x ≤ 2,
+    where the alternating terms lose at most a digit; beyond, Γ(a) P(a, x) x^(−a) for a > 0.
+    """
+    a = (split.geo.d - split.p) / 2
+    x = math.pi * (np.asarray(q, dtype=float) * split.eta) ** 2
+    near = x <= 2.0
+    if a < 0 and not np.all(near):
+        raise EwaldError(
+            f"analytic part of D(k) for p = {split.p:g} > d: only for |k| η ≤ √(8π) (the long "
+            "waves it is meant for)"
+        )
+    xs = np.where(near, x, 0.0)
+    series = np.zeros_like(x)
+    term = np.ones_like(x)
+    for n in range(40):  # x ≤ 2: the 40th term is below 2^40/40! ≈ 1e-36
+        series = series + term / (a + n)
+        term = term * (-xs) / (n + 1)
+    if a > 0:
+        xf = np.where(near, 1.0, x)
+        far = special.gamma(a) * special.gammainc(a, xf) / xf**a
+        series = np.where(near, series, far)
+    return np.asarray(split.c_g * (math.pi * split.eta**2) ** a * series)
+
+
+def _check_long_range(p: object, d: int, what: str) -> None:
+    if not (isinstance(p, int | float) and 0 < p < d + 2 and p != d):
+        raise EwaldError(
+            f"{what}: for 0 < p < d + 2, p ≠ d only (got p = {p!r}, d = {d}): there r^(−p) "
+            "has the long-range term |k|^(p−d) k k; at p = d it is logarithmic"
+        )
+
+
+def long_range_term(primitive: object, p: float, ks: object) -> np.ndarray:
+    """N(k) = n φ̃(|k|) k k, the non-analytic long-wave part of D(k) (shape (n, d, d)).
+
+    φ̃(k) = π^(d/2) 2^(d−p) Γ((d−p)/2)/Γ(p/2) k^(p−d) is the Fourier transform of r^(−p)
+    and n = 1/V: for Coulomb in 3D N = 4πn k̂k̂ (the plasma frequency ω_p² = 4πnC/m), in
+    2D N = 2πn |k| k̂k̂ (the 2D plasmon). For d < p < d + 2 the same term (Γ((d−p)/2) < 0)
+    is smaller than k² but not analytic: dipoles in a plane, −2πn |k|³ k̂k̂. :func:`dynamical_sums`
+    with ``analytic=True`` is D − N, analytic at k = 0.
+    """
+    geo = _Geometry.of(primitive)
+    d = geo.d
+    _check_long_range(p, d, "long-range term")
+    kv = np.array(ks, dtype=float, ndmin=2)
+    if kv.ndim != 2 or kv.shape[1] != d or not np.all(np.isfinite(kv)):
+        raise EwaldError(f"long-range term: ks must be an (n, {d}) array of finite numbers")
+    knorm = np.linalg.norm(kv, axis=1)
+    coef = (
+        math.pi ** (d / 2)
+        * 2 ** (d - p)
+        * special.gamma((d - p) / 2)
+        / special.gamma(p / 2)
+        / geo.volume
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.where(knorm > 0, coef * np.where(knorm > 0, knorm, 1.0) ** (p - d), 0.0)
+    return np.asarray(f[:, None, None] * np.einsum("na,nb->nab", kv, kv))
+
+
 def dynamical_sums(
     primitive: object,
     p: float,
@@ -517,6 +582,7 @@ def dynamical_sums(
     background: bool = False,
     eta: float | None = None,
     rtol: float = 1e-13,
+    analytic: bool = False,
 ) -> EwaldTensor:
     """:func:`dynamical_sum` at many wave vectors at once: ``value`` has shape (n, d, d).
 
@@ -530,10 +596,19 @@ def dynamical_sums(
         The wave vectors, one per row (radians per length unit of ``primitive``).
     primitive, p, background, eta, rtol
         As for :func:`dynamical_sum`.
+    analytic : bool
+        For 0 < p < d + 2, p ≠ d: return D(k) − N(k), N(k) = n φ̃(|k|) k k the long-range term
+        (:func:`long_range_term`, the g = 0 term of the reciprocal sum taken whole). What is
+        left is analytic at k = 0 (the g = 0 term's Ewald part less N is
+        −4π² c_g (πη²)^a x^(−a) γ(a, x) q q, a = (d − p)/2, x = π q² η²: an entire function
+        of q² times q q), so its k → 0 limit D/k² is a quadratic form in k̂ and its next
+        term is O(k⁴), where D itself has |k|^(p−d+2).
     """
     what = "Σ_{R≠0} ∂_α∂_β |R|^-p (1 − cos k·R)"
     geo, split, r_c, b_r, g_c, b_g = _curvature_setup(primitive, p, background, eta, rtol, what)
     d = geo.d
+    if analytic:
+        _check_long_range(p, d, f"{what} with analytic=True")
     kv = np.array(ks, dtype=float)
     if kv.ndim != 2 or kv.shape[1] != d or not np.all(np.isfinite(kv)):
         raise EwaldError(f"{what}: ks must be an (n, {d}) array of finite numbers")
@@ -555,6 +630,10 @@ def dynamical_sums(
         r = np.linalg.norm(q, axis=2)
         keep = (r > tiny) & (r <= g_c)
         terms = np.where(keep, 4 * math.pi**2 * split.reciprocal(np.where(keep, r, 1.0)), 0.0)
+        if analytic:
+            # the g = 0 term whole is N(k); its Ewald part less N is −c_g |q|^(−2a) γ(a, x)
+            lr = _long_range_factor(split, r[:, 0])
+            terms[:, 0] = np.where(keep[:, 0], -4 * math.pi**2 * lr, 0.0)
         shifted = -np.einsum("cm,cma,cmb->cab", terms, q, q)
         value[start : start + 128] = real + plain - shifted
         size = w @ envelope + plain_abs + np.sum(np.abs(terms) * r * r, axis=1)
