@@ -12,12 +12,25 @@ import sys
 import threading
 import warnings
 
-from . import accuracy, book, check_step, codegen, derive, model, phase_diagram, state, verify
+from . import (
+    accuracy,
+    book,
+    check_step,
+    codegen,
+    crystals,
+    derive,
+    model,
+    phase_diagram,
+    state,
+    verify,
+)
 from ._common import Formatter, Parser, fail
 
 __all__ = ["main"]
 
-COMMANDS = (verify, derive, check_step, model, state, phase_diagram, accuracy, codegen, book)
+COMMANDS = (
+    verify, derive, check_step, model, state, phase_diagram, crystals, accuracy, codegen, book,
+)  # fmt: skip
 
 _EPILOG = """examples:
   qcrystal verify                        every equation, its computed verdict
@@ -26,6 +39,7 @@ _EPILOG = """examples:
   qcrystal model show examples/dipolar.toml
   qcrystal state --model examples/rydberg.toml --set U=20
   qcrystal phase-diagram --out diagram   the four states over ω/E_K, T_D/E_K
+  qcrystal crystals                      the crystal criterion against QMC
   qcrystal accuracy --plot acc.png       the Gaussian ansatz vs exact bands
   qcrystal codegen --model examples/rydberg.toml --out gen/
   qcrystal book --out site/              the derivation book

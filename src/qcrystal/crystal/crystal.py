@@ -170,9 +170,20 @@ class Crystal:
     def from_model(cls, path: str | Path, geometry_name: str | None = None) -> Crystal:
         """The crystal of a model file's interaction, mass and spacing a = λ/2 (first
         direction); the geometry is the file's lattice kind unless ``geometry_name``. The
-        optical lattice's ω (34) narrows the Gaussians of the smearing as in the model."""
+        optical lattice's ω (34) narrows the Gaussians of the smearing as in the model.
+        A file with a [crystal] table (a self-organised crystal: geometry, spacing, no
+        optical lattice) gives its own crystal."""
         from qcrystal import models
+        from qcrystal.models import crystal_file
+        from qcrystal.models.schema import read_text
 
+        if crystal_file.is_crystal_file(read_text(path)):
+            if geometry_name is not None:
+                raise ValueError(
+                    f"{path}: a [crystal] file names its own geometry; geometry_name is for "
+                    "optical-lattice model files"
+                )
+            return crystal_file.load_crystal(path).crystal
         m = models.load(path)
         if len(set(m.spacing)) > 1:
             raise ValueError(
