@@ -24,9 +24,6 @@ def _lindemann(text: str) -> float:
 
 
 def add_arguments(sub: argparse._SubParsersAction) -> None:
-    from qcrystal.crystal.qmc import SYSTEMS
-
-    keys = ", ".join(s.key for s in SYSTEMS)
     c = sub.add_parser(
         NAME,
         help=HELP,
@@ -39,7 +36,8 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "  qcrystal crystals --system coulomb-3d --lindemann 0.25 --json",
     )
     c.add_argument("--system", action="append", metavar="KEY",
-                   help=f"only these systems (repeatable): {keys}")  # fmt: skip
+                   help="only this system (repeatable), a key of the table's first column: "
+                   "dipoles-2d, coulomb-2d, …")  # fmt: skip
     c.add_argument(
         "--lindemann", type=_lindemann, default=0.5,
         help="the Lindemann number of the criterion (default 0.5, the paper's)",
