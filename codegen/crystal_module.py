@@ -74,7 +74,8 @@ def _refuse_unstable(loaded: CrystalFile) -> None:
 
 
 def _scale(loaded: CrystalFile) -> tuple[float, list[tuple[str, NDArray[np.float64]]]]:
-    """T₀ = c_max k_D/(8π) and the sound velocities along the file's symmetry directions."""
+    """T₀ = c_max k_D/(8π) (or the plasmon's ω_L(k_D)/(8π) if larger) and the sound
+    velocities along the file's symmetry directions."""
     from qcrystal.crystal import geometry
 
     c = loaded.crystal
@@ -83,8 +84,17 @@ def _scale(loaded: CrystalFile) -> tuple[float, list[tuple[str, NDArray[np.float
     for direction in _DIRECTIONS.get(g.d, ((1.0,),)):
         label = "[" + "".join(str(int(v)) for v in direction) + "]"
         sound.append((label, np.asarray(c.sound_velocities(direction), dtype=float)))
-    c_max = max(float(np.max(v)) for _, v in sound)
-    return c_max * g.debye_wavenumber / (8 * math.pi), sound
+    # a plasmon (Coulomb) has an infinite slope: its frequency at k_D sets the scale instead
+    top = max(float(np.max(v[np.isfinite(v)], initial=0.0)) for _, v in sound) * g.debye_wavenumber
+    plasmon = c._harmonic.plasmon
+    if plasmon is not None:
+        top = max(top, math.sqrt(plasmon[0] * g.debye_wavenumber ** plasmon[1]))
+    return top / (8 * math.pi), sound
+
+
+def _number(v: float) -> str:
+    """A float as Python source: a plasmon's infinite slope as float("inf")."""
+    return repr(float(v)) if math.isfinite(v) else 'float("inf")'
 
 
 def _nodes() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -196,7 +206,7 @@ def _context(loaded: CrystalFile, text: str, n: int) -> dict[str, object]:
         "spacing": repr(float(c.spacing)),
         "coordination": g.coordination,
         "k_debye": repr(float(g.debye_wavenumber)),
-        "sound": [(repr(label), "".join(f"{float(v)!r}, " for v in vs)) for label, vs in sound],
+        "sound": [(repr(label), "".join(f"{_number(v)}, " for v in vs)) for label, vs in sound],
         "stable": "True",
         "grid": n,
         "t0": repr(t0),
@@ -310,7 +320,14 @@ def _diverging(mod: Any, loaded: CrystalFile, T: NDArray[np.float64], zone: str)
 
 def _melting_error(mod: Any, loaded: CrystalFile, zone: str) -> float:
     crystal = loaded.crystal
-    mine = float(mod.melting_temperature(zone))
+    try:
+        mine = float(mod.melting_temperature(zone))
+    except ValueError as exc:  # r₀² undefined at every T (a plasmon's Debye sphere)
+        try:
+            crystal.melting_temperature(zone)
+        except ValueError as theirs:
+            return 0.0 if str(theirs) == str(exc) else math.inf
+        return math.inf
     if mine == 0.0:  # d ≤ 2, or r₀/a ≥ 1/2 at T = 0: Crystal must say the same
         return 0.0 if crystal.melting_temperature(zone) == 0.0 else math.inf
     target = (0.5 * crystal.spacing) ** 2

@@ -169,3 +169,20 @@ def test_cli_refuses_an_unstable_crystal_in_one_line(tmp_path, qc):
     assert not (tmp_path / "gen").exists()
     with pytest.raises(ModelCodegenError, match="unstable"):
         cg.render_crystal(bad, N)
+
+
+def test_a_coulomb_crystal_module_has_its_plasmon_and_refuses_the_debye_sphere(tmp_path):
+    # bcc Coulomb at the QMC point: the longitudinal slope is infinite (a plasmon), so the
+    # module's sound velocities carry inf and its Debye sphere says why it is refused
+    path, rows = cg.write_crystal(ROOT / "examples" / "crystals" / "coulomb_3d_qmc.toml",
+                                  tmp_path, n=N)  # fmt: skip
+    assert all(err <= tol for _, err, tol in rows)
+    mod = _import(path)
+    assert_generated_lints_clean(path)
+    assert all(v[-1] == math.inf and math.isfinite(v[0]) for v in mod.SOUND_VELOCITIES.values())
+    with pytest.raises(ValueError, match="plasmon"):
+        mod.lindemann_ratio(0.0, "debye")
+    crystal = load_crystal(ROOT / "examples" / "crystals" / "coulomb_3d_qmc.toml", N).crystal
+    T = np.array([0.0, 0.05, 3.0])
+    want = crystal.lindemann_ratio(T)
+    assert np.max(np.abs(mod.lindemann_ratio(T) / want - 1)) < 1e-12

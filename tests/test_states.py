@@ -286,3 +286,20 @@ def test_a_model_grid_with_the_whole_zone_draws_both_melting_lines():
     fns = models.DepthFunctions.from_model(models.load("examples/rydberg.toml"))
     ratio = fns.lindemann_ratio(whole_x[:3], whole[:3], zone="exact")
     np.testing.assert_allclose(ratio, 0.5, rtol=1e-10)
+
+
+def test_the_lindemann_number_is_a_parameter():
+    # d = 3, T = 0: r₀/a = 1/2 at T_D/E_K = 18 (the paper's bound (53)) and r₀ ∝ (T_D/E_K)^-1/2,
+    # so T_D/E_K = 50 gives r₀/a = 0.3: localized under the paper's 1/2, not under 1/4
+    from qcrystal import states
+
+    args = dict(omega=10.0, E_K=1.0, T_D=50.0, T=0.0, d=3, margin=2.0)
+    why = states.reasons(**args)
+    assert abs(why["lindemann_ratio"] - 0.3) < 1e-12
+    assert states.classify(**args) == "localized_quantum_crystal"
+    assert states.classify(**args, lindemann=0.25) == "insulating_optical_lattice"
+    strict = states.reasons(**args, lindemann=0.25)
+    assert strict["lindemann_number"] == 0.25 and "≥ 0.25" in strict["notes"][0]
+    for bad in (0.0, 1.0, -0.5, float("nan"), True):
+        with pytest.raises(ValueError, match="lindemann"):
+            states.classify(**args, lindemann=bad)

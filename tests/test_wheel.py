@@ -66,6 +66,7 @@ COMMANDS = {
     "codegen": ["codegen", "--model", "rydberg.toml", "--out", "gen", "--json"],
     "book": ["book", "--out", "site"],
     "accuracy": ["accuracy", "--depths", "5", "20", "--json"],
+    "crystals": ["crystals", "--system", "dipoles-2d", "--json"],
     # (a generous budget: the commands run side by side, on a machine the suite also loads)
     "check_step": [
         "check-step", "38", "solve_for_epsilon", "sqrt(omega**2 + Omega**2)", "--budget", "300"

@@ -36,6 +36,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         help="r₀ of the Lindemann test over the Debye sphere (the paper's, default) or the "
         "whole zone of the spectrum (43)",
     )  # fmt: skip
+    st.add_argument(
+        "--lindemann", type=float, default=0.5, metavar="X",
+        help="the Lindemann number of (47): localized where r₀/a < X (default 0.5, the "
+        "paper's; QMC of self-organised crystals supports about 0.25, see qcrystal crystals)",
+    )  # fmt: skip
     st.add_argument("--json", action="store_true", help="print JSON")
     add_budget(st)
 
@@ -115,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         omega, E_K, T_D, T, d, warnings, hubbard = _scales(args)
-        why = states.reasons(omega, E_K, T_D, T, d, args.margin, args.zone)
+        why = states.reasons(omega, E_K, T_D, T, d, args.margin, args.zone, args.lindemann)
         _onsite_decides(why, hubbard, T)
     except ValueError as exc:
         return fail(NAME, exc)

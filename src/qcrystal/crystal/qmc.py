@@ -32,6 +32,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize
 
+from qcrystal.states.classify import PAPER_LINDEMANN
+
 from .crystal import Crystal
 from .geometry import geometry
 
@@ -48,9 +50,6 @@ __all__ = [
 ]
 
 Array = NDArray[np.float64]
-
-# The paper's Lindemann number of (47).
-PAPER_LINDEMANN = 0.5
 
 
 @dataclass(frozen=True)

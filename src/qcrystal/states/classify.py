@@ -29,6 +29,7 @@ and :func:`reasons` says that the two disagree.
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -46,19 +47,35 @@ STATES = (
     "crossover",
 )
 _CONDUCTING, _INSULATING, _DELOCALIZED, _LOCALIZED, _CROSSOVER = range(5)
+# the Lindemann number of (47): localized where r₀/a < 1/2
+PAPER_LINDEMANN = 0.5
 
 
-def codes(omega, E_K, T_D, T, d, margin, zone="debye"):
+def _check_lindemann(value: object) -> None:
+    if not (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 < value < 1
+    ):
+        raise ValueError(
+            f"lindemann must be a number in (0, 1) (got {value!r}); the paper's is 1/2"
+        )
+
+
+def codes(omega, E_K, T_D, T, d, margin, zone="debye", lindemann=PAPER_LINDEMANN):
     """Indices into :data:`STATES`, the Lindemann ratio and the shallow/deep masks, with
     the broadcast arguments: the vectorized core of :func:`classify` and :func:`reasons`.
     ``zone`` is passed to :func:`qcrystal.lindemann_ratio` ("debye", the paper's sphere,
-    or "exact", the whole zone of (43))."""
+    or "exact", the whole zone of (43)); ``lindemann`` is the number r₀/a must stay
+    below (the paper's 1/2)."""
     omega = as_float("omega", omega, "positive")
     E_K = as_float("E_K", E_K, "positive")
     T_D = as_float("T_D", T_D, "nonnegative")
     T = as_float("T", T, "nonnegative")
     d = as_dimension("d", d)
     margin = float(margin)
+    _check_lindemann(lindemann)
     if not margin > 1:
         raise ValueError(f"margin must be > 1 (got {margin!r}): it is the factor read as ≪")
     omega, E_K, T_D, T, d = np.broadcast_arrays(omega, E_K, T_D, T, d)
@@ -76,11 +93,11 @@ def codes(omega, E_K, T_D, T, d, margin, zone="debye"):
     code = np.where(deep & much_less(T_D, E_K), _CONDUCTING, code)
     code = np.where(deep & much_less(E_K, T_D) & much_less(T_D, omega), _INSULATING, code)
     code = np.where(deep & much_less(omega, T_D), _LOCALIZED, code)
-    # Lindemann: a localized label needs r₀/a < 1/2
+    # Lindemann: a localized label needs r₀/a < 1/2 (or the number given)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = numerics.lindemann_ratio(np.where(T_D > 0, T_D, 1.0), E_K, T, d, zone=zone)
     ratio = np.where(T_D > 0, ratio, np.inf)
-    melted = (code == _LOCALIZED) & ~(ratio < 0.5)
+    melted = (code == _LOCALIZED) & ~(ratio < lindemann)
     code = np.where(melted & shallow, _DELOCALIZED, code)
     code = np.where(melted & deep, _INSULATING, code)
     return code, ratio, shallow, deep, (omega, E_K, T_D, T, d, margin)
@@ -94,6 +111,7 @@ def classify(
     d: ArrayLike = 3,
     margin: float = 10.0,
     zone: str = "debye",
+    lindemann: float = PAPER_LINDEMANN,
 ) -> NDArray[np.str_]:
     """The state at each point: one of :data:`STATES` (vectorized, broadcasting).
 
@@ -114,8 +132,12 @@ def classify(
     zone : str
         r₀ of the Lindemann test over the Debye sphere ("debye", the paper's) or the
         whole zone of (43) ("exact").
+    lindemann : float
+        the Lindemann number of (47), in (0, 1): the paper's 1/2 by default. Quantum Monte
+        Carlo puts self-organised bosonic crystals where the harmonic r₀/a is about 1/4
+        (``qcrystal crystals``, README).
     """
-    code = codes(omega, E_K, T_D, T, d, margin, zone)[0]
+    code = codes(omega, E_K, T_D, T, d, margin, zone, lindemann)[0]
     return np.asarray(STATES, dtype=np.str_)[code]
 
 
@@ -127,9 +149,14 @@ def reasons(
     d: int = 3,
     margin: float = 10.0,
     zone: str = "debye",
+    lindemann: float = PAPER_LINDEMANN,
 ) -> dict:
     """Why one point is in its state: the ratios, the ordering that holds, the Lindemann test."""
-    code, ratio, shallow, deep, (om, ek, td, _, _, m) = codes(omega, E_K, T_D, T, d, margin, zone)
+    code, ratio, shallow, deep, (om, ek, td, _, _, m) = codes(
+        omega, E_K, T_D, T, d, margin, zone, lindemann
+    )
+    lam = float(lindemann)
+    bound = "1/2" if lam == PAPER_LINDEMANN else f"{lam:g}"
     if code.ndim:
         raise ValueError("reasons() explains one point: pass scalars")
     om, ek, td, r = float(om), float(ek), float(td), float(ratio)
@@ -141,22 +168,22 @@ def reasons(
     ordering = _ordering_state(om, ek, td, m, bool(shallow), bool(deep))
     if ordering == "localized_quantum_crystal" and state != ordering:
         notes.append(
-            f"the orderings give a localized quantum crystal, but r₀/a = {r:.3g} ≥ 1/2 "
+            f"the orderings give a localized quantum crystal, but r₀/a = {r:.3g} ≥ {bound} "
             f"(Lindemann, T = {float(T):g}, d = {int(d)}): reported as {state}"
         )
-    elif state in STATES[:3] and r < 0.5:
+    elif state in STATES[:3] and r < lam:
         notes.append(
-            f"r₀/a = {r:.3g} < 1/2 would allow localization; the paper's ordering decides "
+            f"r₀/a = {r:.3g} < {bound} would allow localization; the paper's ordering decides "
             "the label here"
         )
     # Say where the paper's sphere decides against the whole zone. The zone's r₀ is 1.0–1.2
-    # times the sphere's (README), so they can disagree only for r₀/a in [0.5/1.2, 1/2).
-    if zone == "debye" and td > 0 and 0.5 / 1.2 <= r < 0.5:
+    # times the sphere's (README), so they can disagree only for r₀/a in [λ/1.2, λ).
+    if zone == "debye" and td > 0 and lam / 1.2 <= r < lam:
         whole = float(numerics.lindemann_ratio(td, ek, float(T), int(d), zone="exact"))
-        if (whole < 0.5) != (r < 0.5):
+        if (whole < lam) != (r < lam):
             notes.append(
                 f"over the whole zone of (43) r₀/a = {whole:.3g} "
-                f"{'<' if whole < 0.5 else '≥'} 1/2: the paper's Debye sphere decides the "
+                f"{'<' if whole < lam else '≥'} {bound}: the paper's Debye sphere decides the "
                 "Lindemann test here (--zone exact for the other)"
             )
     return {
@@ -170,6 +197,7 @@ def reasons(
         "ordering": _describe(om, ek, td),
         "margin": m,
         "lindemann_ratio": r,
+        "lindemann_number": lam,
         "notes": notes,
     }
 
