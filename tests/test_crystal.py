@@ -186,3 +186,19 @@ def test_the_width_of_a_model_file_is_the_models_own_l():
     q = models.quantities(models.load("examples/rydberg.toml"))
     assert c.width_used == pytest.approx(q.vector("l")[0], rel=1e-8)
     assert "rydberg smeared in d = 3" in c.smearing_note
+
+
+@pytest.mark.parametrize(
+    ("geometry_name", "interaction", "extra", "match"),
+    [
+        ("bcc", {"kind": "power_law", "C": 1.0, "n": 3}, {}, r"n = 3 equals d = 3 \(bcc\)"),
+        ("square", {"kind": "power_law", "C": 1.0, "n": 2}, {}, r"n = 2 equals d = 2"),
+        ("bcc", {"kind": "power_law", "C": 1.0, "n": 1}, {"width": 5.0}, r"width: .* 5 times"),
+        ("bcc", {"kind": "power_law", "C": 1.0, "n": 6}, {"smearing": "none", "width": 0.1},
+         r"width = 0.1 .* ignored"),
+        ("bcc", {"kind": "power_lw", "C": 1.0, "n": 6}, {}, r"did you mean 'power_law'"),
+    ],
+)  # fmt: skip
+def test_bad_crystals_are_refused_naming_the_key(geometry_name, interaction, extra, match):
+    with pytest.raises(ValueError, match=match):
+        qcrystal.Crystal(geometry_name, interaction, mass=10.0, **extra)

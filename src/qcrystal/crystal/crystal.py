@@ -31,6 +31,7 @@ particles outright.
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -46,6 +47,8 @@ from .geometry import GEOMETRIES, geometry
 __all__ = ["Crystal"]
 
 _ZONES = ("exact", "debye")
+# l/a beyond which the smearing is refused (the note warns from 1/2 on)
+_MAX_SPREAD = 1.0
 _SUPPORTED = ("power_law", "lennard_jones", "rydberg", "gaussian", "custom", "dipolar")
 
 
@@ -108,15 +111,29 @@ class Crystal:
             )
         kind = self.interaction["kind"]
         if kind not in _SUPPORTED:
+            close = difflib.get_close_matches(str(kind), _SUPPORTED, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ValueError(
-                f"interaction kind {kind!r}: a crystal of point particles needs an isotropic "
-                f"pair potential: one of {', '.join(_SUPPORTED)}"
+                f"interaction kind {kind!r}{hint}: a crystal of point particles needs an "
+                f"isotropic pair potential: one of {', '.join(_SUPPORTED)}"
+            )
+        if self.smearing == "none" and self.width is not None:
+            raise ValueError(
+                f"width = {self.width!r} is the Gaussian width of smearing='gaussian'; with "
+                "smearing='none' (point particles) it would be ignored: drop one of them"
             )
         params = {k: v for k, v in self.interaction.items() if k != "kind"}
         inter = interactions.make(kind, params)
         lattice = geometry(self.geometry, self.spacing)
         nu = float(self.filling)
         bare = _potential(inter, lattice.d)
+        for t in bare if isinstance(bare, tuple) else (bare,):
+            if isinstance(t, PowerLaw) and t.p == lattice.d:
+                raise ValueError(
+                    f"interaction n = {t.p:g} equals d = {lattice.d} ({self.geometry}): the "
+                    f"lattice sum of r^-{t.p:g} is logarithmic, its D(k) has a k² ln k term, "
+                    "so there is no sound velocity and no r₀ of (42); choose n ≠ d"
+                )
         potential, note = bare, "point particles (smearing='none')"
         if self.smearing == "gaussian":
             potential, note = self._smeared(inter, lattice, bare)
@@ -155,9 +172,17 @@ class Crystal:
             return sm.terms, sm.note
         if width is None:
             raise ValueError(f"smearing='gaussian': {why}; give width= or smearing='none'")
-        object.__setattr__(self, "width_used", width)
         how = "given" if self.width is not None else "1/√(mε) of (29), (36), (38)"
         spread = width / lattice.spacing
+        if spread > _MAX_SPREAD:
+            raise ValueError(
+                f"width: the Gaussian width l = {width:.4g} ({how}) is {spread:.3g} times the "
+                f"spacing; above {_MAX_SPREAD:g} a the Gaussians (29) cover many sites, the "
+                "localized picture (and U_l of (44)) does not hold and U_l's lattice sums "
+                "(cut at 13 l) would need too many lattice vectors; give a smaller width or "
+                "smearing='none'"
+            )
+        object.__setattr__(self, "width_used", width)
         note = f"{sm.note}; l = {width:.6g} ({how}, l/a = {spread:.3g})"
         if spread > 0.5:
             note += (
