@@ -7,6 +7,7 @@ crystals found independently in tests/test_dynamics.py, and round trips.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -202,3 +203,14 @@ def test_the_width_of_a_model_file_is_the_models_own_l():
 def test_bad_crystals_are_refused_naming_the_key(geometry_name, interaction, extra, match):
     with pytest.raises(ValueError, match=match):
         qcrystal.Crystal(geometry_name, interaction, mass=10.0, **extra)
+
+
+def test_infinite_temperature_is_the_limit_in_both_zones():
+    # r₀² ~ T/M ⟨Σ 1/ω²⟩ grows without bound: T = inf gives inf (as the generated module does)
+    c = qcrystal.Crystal("fcc", {"kind": "lennard_jones", "epsilon": 1.0, "sigma": 1.0},
+                         mass=50.0, spacing=1.09, n=8)  # fmt: skip
+    for zone in ("exact", "debye"):
+        r = c.lindemann_ratio(np.array([1.0, np.inf]), zone)
+        assert math.isfinite(r[0]) and r[1] == math.inf
+    with pytest.raises(ValueError, match="T must be"):
+        c.lindemann_ratio(float("nan"))

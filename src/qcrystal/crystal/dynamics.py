@@ -569,7 +569,8 @@ class HarmonicCrystal:
         Parameters
         ----------
         T : float or array_like
-            Temperatures ≥ 0 (energy; T = 0 is the zero-point value, coth → 1).
+            Temperatures ≥ 0 (energy; T = 0 is the zero-point value, coth → 1; T = inf
+            gives inf, the limit).
         n : int
             Even Monkhorst–Pack points per direction (≥ 4); the error is the change from
             ``n // 2`` rounded up to even.
@@ -589,8 +590,8 @@ class HarmonicCrystal:
             If the lattice is unstable at a grid point.
         """
         Tv = np.asarray(T, dtype=float)
-        if not np.all(np.isfinite(Tv)) or np.any(Tv < 0):
-            raise ValueError(f"T must be finite numbers >= 0 (got {T!r})")
+        if np.any(np.isnan(Tv)) or np.any(Tv < 0):
+            raise ValueError(f"T must be numbers >= 0 (got {T!r})")
         if not (isinstance(n, numbers.Integral) and n >= 4 and n % 2 == 0):
             raise ValueError(f"n must be an even integer >= 4 (got {n!r})")
         d = self.geometry.d
@@ -605,14 +606,15 @@ class HarmonicCrystal:
                 "T > 0 (the paper's (52)–(54)); only T = 0 is finite"
             )
         self._check_long_wave()
-        flat = Tv.ravel()
+        hot = np.isinf(Tv.ravel())  # r₀² → ∞ as T → ∞ (r₀² ~ T at T ≫ T_D): the limit
+        flat = np.where(hot, 1.0, Tv.ravel())
         coarse = 2 * math.ceil(int(n) / 4)
         fine_avg = self._subtracted_average(flat, int(n))
         coarse_avg = self._subtracted_average(flat, coarse) if coarse >= 2 else fine_avg
         smooth = self._long_wave_average(flat)
         scale = 1.0 / (2 * self.mass)
-        value = scale * (fine_avg + smooth)
-        error = scale * np.abs(fine_avg - coarse_avg)
+        value = np.where(hot, np.inf, scale * (fine_avg + smooth))
+        error = np.where(hot, 0.0, scale * np.abs(fine_avg - coarse_avg))
         return ZoneAverage(value.reshape(Tv.shape), error.reshape(Tv.shape), int(n), coarse)
 
     def lindemann_ratio(self, T: object, n: int = 24) -> ZoneAverage:
