@@ -56,12 +56,15 @@ Array = NDArray[np.float64]
 class QMCPoint:
     """A published T = 0 crystallization coupling: ``value`` ± ``error`` in the system's
     coupling, ``citation`` (authors, journal, year) and ``definition`` of its coupling as
-    the paper writes it (here it is the same coupling: no conversion factor)."""
+    the paper writes it (here it is the same coupling: no conversion factor). ``read``:
+    the words of the source that were read for it (an abstract), or "" where the number
+    is the one the literature quotes and its text was not at hand to re-read."""
 
     value: float
     error: float
     citation: str
     definition: str
+    read: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class System:
     coupling_definition: str
     scale: Callable[[float], float]
     qmc: QMCPoint
+    others: tuple[QMCPoint, ...] = ()
 
     @property
     def power(self) -> float:
@@ -128,6 +132,7 @@ SYSTEMS: tuple[System, ...] = (
             "Rev. Lett. 98, 060405 (2007)",
             "r_d = C m/(ħ² a), a = n^(−1/2) the mean distance",
         ),
+        (),
     ),
     System(
         "coulomb-2d",
@@ -142,6 +147,20 @@ SYSTEMS: tuple[System, ...] = (
             10.0,
             "Magro and Ceperley, Phys. Rev. Lett. 73, 826 (1994)",
             "r_s = a/a_B, πa²n = 1, a_B = ħ²/(m e²)",
+            "the abstract of Magro and Ceperley, 'Monte Carlo simulations of "
+            "two-dimensional charged bosons' (its journal not shown where it was read): "
+            "Wigner crystallization is predicted at r_s ≃ 60; the ± 10 is not stated there",
+        ),
+        (
+            QMCPoint(
+                71.0,
+                0.0,
+                "Boninsegni, arXiv:2512.10216 (2025)",
+                "r_s the mean interparticle separation in units of a_B (its abstract; the "
+                "length convention is not stated there, taken as (πn)^(−1/2))",
+                "abstract: a superfluid ground state up to r_s = 70, the Wigner "
+                "crystallization threshold estimated at r_W ≈ 71",
+            ),
         ),
     ),
     System(
@@ -158,6 +177,7 @@ SYSTEMS: tuple[System, ...] = (
             "Ceperley and Alder, Phys. Rev. Lett. 45, 566 (1980)",
             "r_s = a/a_B, (4π/3)a³n = 1, a_B = ħ²/(m e²)",
         ),
+        (),
     ),
 )
 
@@ -179,7 +199,8 @@ class Comparison:
     every g); ``gamma_smeared``: with the paper's Gaussian smearing (44), or None where it
     diverges (``smearing_note`` says which). ``criterion``: g* with γ = ``lindemann``
     (point particles); ``criterion_smeared``: the same with smearing; ``gamma_at_qmc``:
-    γ at g_QMC − err, g_QMC, g_QMC + err (point particles; ``..._smeared`` likewise).
+    γ at g_QMC − err, g_QMC, g_QMC + err (point particles; ``..._smeared`` likewise);
+    ``gamma_at_others``: γ at the system's other QMC points (point particles).
     """
 
     system: System
@@ -193,6 +214,7 @@ class Comparison:
     criterion_smeared: float | None
     gamma_at_qmc: tuple[float, float, float]
     gamma_smeared_at_qmc: tuple[float, float, float] | None
+    gamma_at_others: tuple[float, ...] = ()
 
     def as_dict(self) -> dict:
         s = self.system
@@ -212,7 +234,19 @@ class Comparison:
                 "error": s.qmc.error,
                 "citation": s.qmc.citation,
                 "definition": s.qmc.definition,
+                "read": s.qmc.read,
             },
+            "other_qmc": [
+                {
+                    "value": o.value,
+                    "error": o.error,
+                    "citation": o.citation,
+                    "definition": o.definition,
+                    "read": o.read,
+                    "gamma": g,
+                }
+                for o, g in zip(s.others, self.gamma_at_others, strict=True)
+            ],
             "gamma_at_qmc": list(self.gamma_at_qmc),
             "gamma_smeared_at_qmc": (
                 None if self.gamma_smeared_at_qmc is None else list(self.gamma_smeared_at_qmc)
@@ -293,9 +327,10 @@ def compare(
             smeared_gamma(q.value + q.error),
         )
         crit_s = _crossing(gs, smeared, lindemann, smeared_gamma, say, sys_)
+    others = tuple(float(point(o.value)) for o in sys_.others)
     return Comparison(
         sys_, float(lindemann), gs, point(gs), err, smeared, note, float(g_star), crit_s,
-        at_qmc, smeared_at,  # type: ignore[arg-type]
+        at_qmc, smeared_at, others,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -354,9 +389,21 @@ def to_text(rows: list[Comparison]) -> str:
         s = c.system
         lines.append(
             f"{s.key}: {s.title}; {s.coupling_definition}; zone-grid error of γ "
-            f"{c.gamma_error:.1e} relative. QMC: {s.qmc.citation} ({s.qmc.definition})."
+            f"{c.gamma_error:.1e} relative. QMC: {s.qmc.citation} ({s.qmc.definition}; "
+            f"{_provenance(s.qmc)})."
         )
+        for o, g in zip(s.others, c.gamma_at_others, strict=True):
+            lines.append(
+                f"  also {o.citation}: {s.coupling} ≈ {o.value:g} ({o.definition}; "
+                f"{_provenance(o)}): γ there {g:.3f}."
+            )
     return "\n".join(lines)
+
+
+def _provenance(q: QMCPoint) -> str:
+    if q.read:
+        return f"read: {q.read}"
+    return "the value as the literature quotes it, not re-read from the paper here"
 
 
 def figure(rows: list[Comparison]):
@@ -374,6 +421,8 @@ def figure(rows: list[Comparison]):
         ax.axhline(c.lindemann, color="0.3", lw=0.8, label=f"γ = {c.lindemann:g} (paper)")
         ax.axvspan(q.value - q.error, q.value + q.error, color="C2", alpha=0.25,
                    label="QMC crystallization")  # fmt: skip
+        for o in s.others:
+            ax.axvline(o.value, color="C2", ls=":", lw=1.2, label=o.citation.split(",")[0])
         ax.plot([c.criterion], [c.lindemann], "o", color="C0", ms=4)
         ax.set_xscale("log")
         ax.set_yscale("log")
