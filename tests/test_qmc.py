@@ -1,9 +1,9 @@
 """The crystal criterion against QMC (qcrystal.crystal.qmc, ``qcrystal crystals``).
 
 The couplings are recomputed here from the lattice densities written out by hand
-(triangular n = 2/(√3 a²); bcc n = 2/a_c³ with a_c = 2a/√3), not through the geometry
-module; the power law γ ∝ g^(−1/4) and the crossing g* are checked against crystals built
-anew at those couplings.
+(triangular n = 2/(√3 a²); bcc n = 2/a_c³ with a_c = 2a/√3; fcc n = 4/a_c³ with
+a_c = √2 a), not through the geometry module; the power laws γ ∝ g^(−1/4), g^(−1/3) and
+the crossing g* are checked against crystals built anew at those couplings.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ def _by_hand(key: str, mass: float, C: float, a: float) -> float:
     if key == "coulomb-2d":
         n = 2 / (math.sqrt(3) * a * a)
         return mass * C / math.sqrt(math.pi * n)
+    if key == "vdw-3d":  # fcc: a_c = √2 a, 4 sites per cube; n r₆³ with r₆ = (MC)^(1/4)
+        return 4 / (math.sqrt(2) * a) ** 3 * (mass * C) ** 0.75
     n = 2 / (2 * a / math.sqrt(3)) ** 3
     return mass * C * (3 / (4 * math.pi * n)) ** (1 / 3)
 
@@ -79,3 +81,14 @@ def test_crystals_command():
         res = qc("crystals", *bad)
         assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1
         assert "Traceback" not in res.stderr
+
+
+def test_the_van_der_waals_crystal_scales_as_the_density_to_the_minus_third():
+    # n r₆³ = n (MC)^(3/4) ∝ (MC/a⁴)^(3/4) and γ ∝ (MC/a⁴)^(−1/4): γ ∝ g^(−1/3), so 8 g halves γ
+    s = qmc.system("vdw-3d")
+    g = s.qmc.value
+    gamma = [float(s.crystal(x, "none", 12).lindemann_ratio(0.0)) for x in (g, 8 * g)]
+    assert abs(gamma[1] / gamma[0] - 0.5) < 1e-9
+    c = qmc.compare(s, points=3, n=12, reference_n=12)
+    assert abs(c.gamma_at_qmc[1] / gamma[0] - 1) < 1e-12
+    assert c.gamma_smeared is None  # r^-6 in 3D: no Gaussian average

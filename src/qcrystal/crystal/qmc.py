@@ -9,9 +9,11 @@ coupling g the QMC papers use), :func:`compare` computes
 
 * γ(g) of the harmonic crystal over the exact zone at T = 0 (all branches, point
   particles, :class:`~.crystal.Crystal` with ``smearing="none"``). For a pure power law
-  ω² ∝ C/(M a^(p+2)), so γ² = r₀²/a² ∝ (M C a^(2−p))^(−1/2), and every coupling here is
-  ∝ M C a^(2−p): γ = γ₁ (g/g₁)^(−1/4) exactly (tests/test_long_range.py checks the
-  scaling on the crystal itself). One zone average fixes γ₁.
+  ω² ∝ C/(M a^(p+2)), so γ² = r₀²/a² ∝ (M C a^(2−p))^(−1/2). The Wigner-type couplings
+  (r_d, r_s) are ∝ M C a^(2−p), so γ = γ₁ (g/g₁)^(−1/4); the van der Waals coupling
+  n r₆³ = n (M C)^(3/4) is ∝ (M C a^(−4))^(3/4), so γ ∝ g^(−1/3) (``System.exponent``;
+  tests/test_long_range.py and tests/test_qmc.py check the scaling on crystals built
+  anew). One zone average fixes γ₁.
 * γ(g) with the paper's Gaussian smearing of (44) (``smearing="gaussian"``, l = 1/√(Mε) of
   (29), (36), (38)) where that smearing converges (p < d: Coulomb; not the 2D dipoles,
   whose r^(−3) core has no Gaussian average in d = 2): no power law any more, so each
@@ -83,6 +85,9 @@ class System:
     scale: Callable[[float], float]
     qmc: QMCPoint
     others: tuple[QMCPoint, ...] = ()
+    exponent: float = -0.25  # γ ∝ g^exponent at fixed everything else
+    mass_power: float = 1.0  # g ∝ M^mass_power at fixed a and C
+    tex: str = ""  # the coupling for a figure's axis (matplotlib mathtext)
 
     @property
     def power(self) -> float:
@@ -93,13 +98,13 @@ class System:
 
     def coupling_of(self, mass: float, C: float, spacing: float) -> float:
         """g of a crystal of this geometry with mass M, strength C and spacing a."""
-        return float(mass * C * self.scale(self.density(spacing)))
+        return float((mass * C) ** self.mass_power * self.scale(self.density(spacing)))
 
     def crystal(self, g: float, smearing: str = "none", n: int = 16) -> Crystal:
         """The crystal at coupling g: M = g / scale(n(a = 1)), C = 1, a = 1."""
         if not (isinstance(g, int | float) and math.isfinite(g) and g > 0):
             raise ValueError(f"{self.coupling} must be a finite number > 0 (got {g!r})")
-        mass = g / self.scale(self.density(1.0))
+        mass = (g / self.scale(self.density(1.0))) ** (1 / self.mass_power)
         return Crystal(self.geometry, self.interaction, mass=mass, smearing=smearing, n=n)
 
 
@@ -109,6 +114,10 @@ def _dipole_scale(n: float) -> float:
 
 def _coulomb2d_scale(n: float) -> float:
     return 1.0 / math.sqrt(math.pi * n)  # r_s = a_ws/a_B, a_ws = (πn)^(−1/2), a_B = 1/(MC)
+
+
+def _vdw_scale(n: float) -> float:
+    return n  # n r₆³ = n (M C₆)^(3/4) (ħ = 1); the (M C)^(3/4) is mass_power
 
 
 def _coulomb3d_scale(n: float) -> float:
@@ -133,6 +142,7 @@ SYSTEMS: tuple[System, ...] = (
             "r_d = C m/(ħ² a), a = n^(−1/2) the mean distance",
         ),
         (),
+        tex="$r_d$",
     ),
     System(
         "coulomb-2d",
@@ -162,6 +172,7 @@ SYSTEMS: tuple[System, ...] = (
                 "crystallization threshold estimated at r_W ≈ 71",
             ),
         ),
+        tex="$r_s$",
     ),
     System(
         "coulomb-3d",
@@ -178,6 +189,29 @@ SYSTEMS: tuple[System, ...] = (
             "r_s = a/a_B, (4π/3)a³n = 1, a_B = ħ²/(m e²)",
         ),
         (),
+        tex="$r_s$",
+    ),
+    System(
+        "vdw-3d",
+        "bosons with van der Waals repulsion C₆/r⁶ (Rydberg atoms)",
+        "fcc",
+        {"kind": "power_law", "C": 1.0, "n": 6},
+        "n r₆³",
+        "n r₆³, r₆ = (M C₆)^(1/4) the van der Waals length (ħ = 1)",
+        _vdw_scale,
+        QMCPoint(
+            3.9,
+            0.0,
+            "Osychenko, Astrakharchik, Lutsyshyn, Lozovik and Boronat, arXiv:1106.2997 "
+            "(2011), 'Phase diagram of Rydberg atoms with repulsive van der Waals interaction'",
+            "the density in units of (ħ²/m C₆)^(3/4)",
+            "abstract (arXiv:1106.2997): the zero-temperature transition at the density "
+            "3.9 (ħ²/m C₆)^(3/4); no error bar there",
+        ),
+        (),
+        exponent=-1.0 / 3.0,
+        mass_power=0.75,
+        tex="$n\\,r_6^3$",
     ),
 )
 
@@ -296,9 +330,9 @@ def compare(
     err = float(ref.lindemann_error(0.0)) / gamma1
 
     def point(g: Array | float) -> Array:
-        return np.asarray(gamma1 * (np.asarray(g, dtype=float) / g1) ** -0.25)
+        return np.asarray(gamma1 * (np.asarray(g, dtype=float) / g1) ** sys_.exponent)
 
-    g_star = g1 * (gamma1 / lindemann) ** 4
+    g_star = g1 * (lindemann / gamma1) ** (1 / sys_.exponent)
     lo = min(g_star, q.value - q.error) / 10
     hi = max(g_star, q.value + q.error) * 10
     gs = np.geomspace(lo, hi, points)
@@ -373,8 +407,8 @@ def to_text(rows: list[Comparison]) -> str:
         cs = "—" if c.criterion_smeared is None else f"{c.criterion_smeared:.3g}"
         lines.append(
             f"{s.key:<11} {s.geometry:<10} {s.coupling:<4} {c.criterion:>13.3g} {cs:>8} "
-            f"{f'{q.value:g} ± {q.error:g}':>10} {q.value / c.criterion:>7.1f} "
-            f"{f'{mid:.3f} ({hi:.3f}–{lo:.3f})':>15} {sm:>6}"
+            f"{_value(q):>10} {q.value / c.criterion:>7.1f} "
+            f"{f'{mid:.3f} ({hi:.3f}–{lo:.3f})' if q.error else f'{mid:.3f}':>15} {sm:>6}"
         )
     lines.append("")
     lines.append(
@@ -400,6 +434,10 @@ def to_text(rows: list[Comparison]) -> str:
     return "\n".join(lines)
 
 
+def _value(q: QMCPoint) -> str:
+    return f"{q.value:g} ± {q.error:g}" if q.error else f"≈ {q.value:g}"
+
+
 def _provenance(q: QMCPoint) -> str:
     if q.read:
         return f"read: {q.read}"
@@ -419,14 +457,17 @@ def figure(rows: list[Comparison]):
         if c.gamma_smeared is not None:
             ax.plot(c.couplings, c.gamma_smeared, "--", color="C1", label="with smearing (44)")
         ax.axhline(c.lindemann, color="0.3", lw=0.8, label=f"γ = {c.lindemann:g} (paper)")
-        ax.axvspan(q.value - q.error, q.value + q.error, color="C2", alpha=0.25,
-                   label="QMC crystallization")  # fmt: skip
+        if q.error == 0:
+            ax.axvline(q.value, color="C2", lw=2, alpha=0.5, label="QMC crystallization")
+        else:
+            ax.axvspan(q.value - q.error, q.value + q.error, color="C2", alpha=0.25,
+                       label="QMC crystallization")  # fmt: skip
         for o in s.others:
             ax.axvline(o.value, color="C2", ls=":", lw=1.2, label=o.citation.split(",")[0])
         ax.plot([c.criterion], [c.lindemann], "o", color="C0", ms=4)
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel(f"${s.coupling.replace('_', '_{')}}}$")
+        ax.set_xlabel(s.tex or s.coupling)
         ax.set_ylabel("$\\gamma = r_0/a$")
         ax.set_title(f"{s.key} ({s.geometry})", fontsize=10)
         ax.legend(fontsize=7)
