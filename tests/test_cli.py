@@ -72,7 +72,8 @@ def test_the_book_command_verifies_once_and_writes_the_book(qc, tmp_path, findin
         assert (tmp_path / "site" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
-def test_derive_shows_named_steps(qc):
+def test_derive_shows_named_steps(qc, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # lines whole (the width test is below)
     out = qc("derive", "38")
     assert out.returncode == 0
     assert "[1] gaussian_ansatz:" in out.stdout and "uses (32)" in out.stdout
@@ -224,3 +225,26 @@ def test_model_example_lists_and_prints(qc):
     assert out.returncode == 0 and "[interaction]" in out.stdout
     bad = qc("model", "example", "nope")
     assert bad.returncode == 2 and "rydberg" in bad.stderr
+
+
+@pytest.mark.parametrize("columns", ["60", "100"])
+def test_derive_and_verify_fit_the_terminal_width(qc, monkeypatch, columns):
+    # every line within COLUMNS (a pretty-printed expression broken by SymPy's printer,
+    # prose at spaces), except a line that is one unbreakable token after its indentation
+    import unicodedata
+
+    monkeypatch.setenv("COLUMNS", columns)
+    width = int(columns)
+    for args in (["derive", "J_ij"], ["derive", "49"], ["verify", "--quiet", "--only", "38", "49"]):
+        out = qc(*args)
+        assert out.returncode == 0, out.stderr
+        for line in out.stdout.splitlines():
+            shown = sum(0 if unicodedata.combining(ch) else 1 for ch in line)
+            assert shown <= width or len(line.split()) == 1, (args, line)
+
+
+def test_output_is_100_wide_when_not_a_terminal(monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    from qcrystal.cli._common import terminal_width
+
+    assert terminal_width() == 100  # the suite's stdout is captured, not a terminal

@@ -53,6 +53,48 @@ class Formatter(argparse.HelpFormatter):
         return super()._fill_text(text, width, indent)
 
 
+def terminal_width() -> int:
+    """The width output is wrapped to: COLUMNS if it is a positive integer, else the
+    terminal's width when stdout is one, else 100 (a pipe or a file)."""
+    import os
+    import shutil
+
+    text = os.environ.get("COLUMNS", "")
+    if text.isdigit() and int(text) > 0:
+        return max(int(text), 20)
+    if sys.stdout is not None and sys.stdout.isatty():
+        return max(shutil.get_terminal_size((100, 20)).columns, 20)
+    return 100
+
+
+def wrap(text: str, width: int | None = None) -> str:
+    """Every line of ``text`` wrapped to ``width`` (default :func:`terminal_width`) at
+    spaces, continuation lines indented four past the line's own indentation; a single
+    token longer than the width (a long formula without spaces) is left whole."""
+    import textwrap
+
+    width = width or terminal_width()
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        out.extend(
+            textwrap.wrap(
+                line,
+                width,
+                initial_indent="",
+                subsequent_indent=indent + "    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+                drop_whitespace=True,
+            )
+            or [line]
+        )
+    return "\n".join(out)
+
+
 def fail(command: str, message: object) -> int:
     """One line on stderr, naming the command; exit status 2.
 

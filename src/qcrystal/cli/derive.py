@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import Formatter, fail
+from ._common import Formatter, fail, terminal_width, wrap
 
 NAME = "derive"
 HELP = "show the derivation of one equation step by step"
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(NAME, exc.args[0])
     if rec.derive is None:
         kind = "a definition" if rec.kind == "definition" else f"cited from {rec.source}"
-        print(f"({rec.id}) is {kind}: nothing to derive.\nprinted: {rec.latex}")
+        print(wrap(f"({rec.id}) is {kind}: nothing to derive.\nprinted: {rec.latex}"))
         return 0
     dv = rec.derive()
     if args.step is not None:
@@ -45,11 +45,12 @@ def run(args: argparse.Namespace) -> int:
             step = dv.step(key)
         except KeyError as exc:
             return fail(NAME, exc.args[0])
-        shown = f"[{dv.number(step.name)}] {step.name}: {step.text()}"
-        print(step.latex() if args.latex else shown)
+        label = f"[{dv.number(step.name)}] {step.name}: "
+        print(step.latex() if args.latex else label + step.text(terminal_width(), len(label)))
         return 0
-    print(dv.latex() if args.latex else dv.text(), end="")
+    # LaTeX is source for a file: never wrapped; the text is for a terminal
+    print(dv.latex() if args.latex else dv.text(terminal_width()), end="")
     if not args.latex:  # what the derivation is held against, and where its verdict is
-        print(f"\nprinted in the paper as ({rec.id}): {rec.latex}")
+        print(wrap(f"\nprinted in the paper as ({rec.id}): {rec.latex}"))
         print(f"verdict: qcrystal verify --only {rec.id}")
     return 0

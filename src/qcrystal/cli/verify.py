@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._common import Formatter, fail
+from ._common import Formatter, fail, terminal_width, wrap
 
 NAME = "verify"
 HELP = "compare every printed equation with its derivation"
@@ -39,10 +39,11 @@ def _progress(n: int, total: int, eq_id: str) -> None:
 
 
 def table(findings: list, width: int | None = None) -> str:
-    """One row per finding, each finding cut to the terminal width."""
-    import shutil
+    """One row per finding, each finding wrapped under its column to the terminal width
+    (:func:`._common.terminal_width`); a single token wider than the column stays whole."""
+    import textwrap
 
-    width = width or max(100, shutil.get_terminal_size((120, 20)).columns)
+    width = width or terminal_width()
     rows = [("id", "sec", "verdict", "finding")]
     rows += [(f.record.id, str(f.record.section), f.verdict.value, f.finding) for f in findings]
     w_id = max(len(r[0]) for r in rows)
@@ -51,8 +52,10 @@ def table(findings: list, width: int | None = None) -> str:
     for r in rows:
         head = f"{r[0]:<{w_id}}  {r[1]:<3}  {r[2]:<{w_v}}  "
         room = max(20, width - len(head))
-        text = r[3] if len(r[3]) <= room else r[3][: room - 1] + "…"
-        lines.append(head + text)
+        parts = textwrap.wrap(r[3], room, break_long_words=False, break_on_hyphens=False)
+        parts = parts or [""]
+        lines.append(head + parts[0])
+        lines.extend(" " * len(head) + p for p in parts[1:])
     lines.insert(1, "-" * min(width, len(lines[0]) + 40))
     return "\n".join(lines)
 
@@ -94,10 +97,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(verification.to_json(findings))
     else:
-        # A subset is read closely: show each finding whole.
-        print(table(findings, width=10**6 if args.only else None))
+        print(table(findings))
         print()
-        print(verification.summary_line(findings, seconds))
+        print(wrap(verification.summary_line(findings, seconds)))
         if args.report:
             print(f"report written to {args.report}")
     return 0

@@ -26,11 +26,23 @@ __all__ = ["Builder", "Derivation", "Step", "to_latex", "to_text"]
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
-def to_text(obj: object) -> str:
-    """Unicode rendering of a SymPy object (or a plain string) on one or more lines."""
+def to_text(obj: object, width: int | None = None) -> str:
+    """Unicode rendering of a SymPy object (or a plain string) on one or more lines; with
+    ``width``, SymPy's printer breaks a wider expression into blocks of that width."""
     if isinstance(obj, str):
-        return obj
-    return str(sp.pretty(obj, use_unicode=True, wrap_line=False))
+        return obj if width is None else _fill(obj, width, "")
+    if width is None:
+        return str(sp.pretty(obj, use_unicode=True, wrap_line=False))
+    return str(sp.pretty(obj, use_unicode=True, wrap_line=True, num_columns=max(width, 20)))
+
+
+def _fill(text: str, width: int, indent: str) -> str:
+    """Prose wrapped at spaces (a single longer token kept whole), later lines indented."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width, subsequent_indent=indent, break_long_words=False,
+                          break_on_hyphens=False)  # fmt: skip
+    return "\n".join(lines) or text
 
 
 def to_latex(obj: object) -> str:
@@ -71,13 +83,21 @@ class Step:
                 "starting with a letter"
             )
 
-    def text(self) -> str:
-        """The justification, then the expression, then what it assumes."""
+    def text(self, width: int | None = None, lead: int = 0) -> str:
+        """The justification, then the expression, then what it assumes; with ``width``,
+        every line fits it (``lead``: the characters that will precede the first line)
+        except a single token that is wider."""
         uses = f"   [uses ({'), ('.join(self.uses)})]" if self.uses else ""
-        lines = [self.why + uses, ""]
-        lines += ["    " + line for line in to_text(self.expr).splitlines()]
+        head = self.why + uses
+        if width is not None:
+            head = _fill(" " * lead + head, width, "    ")[lead:]
+        lines = [head, ""]
+        body = to_text(self.expr, None if width is None else width - 4)
+        lines += ["    " + line for line in body.splitlines()]
         lines.append("")
-        lines += [f"    assumes {a}" for a in self.adds]
+        for a in self.adds:
+            text = f"    assumes {a}"
+            lines.append(text if width is None else _fill(text, width, "        "))
         return "\n".join(lines).rstrip()
 
     def latex(self) -> str:
@@ -151,11 +171,14 @@ class Derivation:
     def uses(self) -> tuple[str, ...]:
         return _unique(u for s in self.steps for u in s.uses)
 
-    def text(self) -> str:
-        out = [f"Derivation of ({self.eq_id}): {self.title}", ""]
+    def text(self, width: int | None = None) -> str:
+        """Every step in order; with ``width`` every line fits it (see :meth:`Step.text`)."""
+        title = f"Derivation of ({self.eq_id}): {self.title}"
+        out = [title if width is None else _fill(title, width, "    "), ""]
         for i, s in enumerate(self.steps, 1):
-            body = s.text().splitlines()
-            out.append(f"[{i}] {s.name}: " + body[0])
+            label = f"[{i}] {s.name}: "
+            body = s.text(width, len(label)).splitlines()
+            out.append(label + body[0])
             out.extend(body[1:])
             out.append("")
         return "\n".join(out).rstrip() + "\n"
