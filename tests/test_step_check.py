@@ -109,9 +109,51 @@ def test_a_condition_step_needs_the_whole_equation():
         qcrystal.check_step("38", 6, "0")
 
 
-def test_inequality_steps_say_so():
-    result = qcrystal.check_step("48", 5, "x")
-    assert result.answer == "cannot decide" and "inequality" in result.detail
+@pytest.mark.parametrize(
+    "text",
+    [
+        "T_D/E_K > 4*d**2/(d-1)",  # the paper's (51) as printed
+        "E_K/T_D < (d-1)/(4*d**2)",  # flipped and inverted (both sides positive)
+        "(d - 1)*T_D > 4*d**2*E_K",  # multiplied through by a positive factor
+        "T_D**2/E_K**2 > 16*d**4/(d-1)**2",  # squared, both sides positive
+        "4*d**2/(d-1) < T_D/E_K",  # the sides swapped with the direction
+    ],
+)
+def test_inequality_steps_are_checked_as_inequalities(text):
+    result = qcrystal.check_step("51", "threshold", text)
+    assert result.answer == "equivalent", result.detail
+
+
+def test_a_wrong_inequality_gets_a_point_where_one_holds_and_the_other_not():
+    # 4d instead of 4d²: at d = 3 the two bounds are 6 and 18, so T_D/E_K = 10 tells them
+    # apart; the checker must find some such point and say which side holds there
+    result = qcrystal.check_step("51", "threshold", "T_D/E_K > 4*d/(d-1)")
+    assert result.answer == "not equivalent"
+    assert result.point["yours"] is True and result.point["derived"] is False
+    values = dict(kv.split("=") for kv in result.point["point"].split(", "))
+    d, ratio = float(values["d"]), float(values["T_D"]) / float(values["E_K"])
+    assert 4 * d / (d - 1) < ratio <= 4 * d**2 / (d - 1)  # the point is a real counterexample
+    reversed_ = qcrystal.check_step("51", "threshold", "T_D/E_K < 4*d**2/(d-1)")
+    assert reversed_.answer == "not equivalent"
+    # ≥ for > differs on the boundary only, and the answer says so
+    weak = qcrystal.check_step("51", "threshold", "T_D/E_K >= 4*d**2/(d-1)")
+    assert weak.answer == "not equivalent" and "boundary" in weak.detail
+    with pytest.raises(safe_expr.ExpressionError, match="write yours with <, >"):
+        qcrystal.check_step("51", "threshold", "T_D/E_K")
+    with pytest.raises(safe_expr.ExpressionError, match="one comparison only"):
+        qcrystal.check_step("51", "threshold", "0 < T_D/E_K < 4*d**2/(d-1)")
+
+
+@pytest.mark.parametrize("gamma", ["gamma", "Gamma", "Γ"])
+def test_gamma_function_and_subscript_spellings(gamma):
+    good = f"T_D = 2*sqrt(pi*D*nu/m)*{gamma}(d/2 + 1)**(1/d)"
+    assert qcrystal.check_step("49", 2, good).answer == "equivalent"
+    wrong = qcrystal.check_step("49", 2, f"T_D = 2*sqrt(pi*D*nu/m)*{gamma}(d/2)**(1/d)")
+    assert wrong.answer == "not equivalent"
+    for c0 in ("c0", "c₀", "c_0"):
+        assert qcrystal.check_step("46", 1, f"{c0} = a*sqrt(D*nu/m)").answer == "equivalent"
+    with pytest.raises(safe_expr.ExpressionError, match=r"allowed: .*c0.*c_0"):
+        qcrystal.check_step("46", 1, "c0 = a*sqrt(D*nu/m) + k0")
 
 
 @pytest.mark.parametrize(

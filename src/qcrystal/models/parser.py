@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 import sympy as sp
 
-__all__ = ["FUNCTIONS", "ExpressionError", "parse"]
+__all__ = ["FUNCTIONS", "ExpressionError", "parse", "plain_digits"]
 
 # Function names a physicist writes, mapped to SymPy. Nothing else can be called.
 FUNCTIONS: Mapping[str, Callable[..., sp.Expr]] = MappingProxyType(
@@ -39,6 +39,14 @@ FUNCTIONS: Mapping[str, Callable[..., sp.Expr]] = MappingProxyType(
     }
 )
 _CONSTANTS = {"pi": sp.pi, "E": sp.E}
+_SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def plain_digits(text: str) -> str:
+    """Subscript digits as the digits they stand for (k₀ → k0), one character for one."""
+    return text.translate(_SUBSCRIPT_DIGITS)
+
+
 _MAX_LENGTH = 2000  # characters: a model's potential, or one step of a derivation
 _MAX_NODES = 400
 _MAX_POWER = 64  # |exponent| of a numeric power: 10**10**10 must not be computed
@@ -66,6 +74,7 @@ def parse(
     line: int = 1,
     exact: bool = False,
     column: int = 1,
+    functions: Mapping[str, Callable[..., sp.Expr]] | None = None,
 ) -> sp.Expr:
     """``text`` as a SymPy expression in ``symbols`` (name → Symbol), or an ExpressionError.
 
@@ -73,6 +82,8 @@ def parse(
     ``exact``: decimal literals become the fractions they spell (0.25 → 1/4), as a student
     writing 0.5 means one half, not the nearest float64. ``column`` is where ``text``
     starts on its line (a part of a longer input), so errors point into the whole line.
+    ``functions``: names callable besides :data:`FUNCTIONS` (the step checker's Γ and ζ,
+    which a model's potential has no use for).
     """
     if not isinstance(text, str):
         raise ExpressionError(
@@ -84,6 +95,9 @@ def parse(
         )
     if "\n" in text or "\r" in text:
         raise ExpressionError("an expression is one line", source, line, 1, text[:20])
+    # subscript digits (k₀, as derive prints it) are not valid in Python names: read them
+    # as the digits they stand for (k0), one character for one, so columns stay right
+    text = plain_digits(text)
     base = column - 1 + len(text) - len(text.lstrip())  # characters before the expression
     try:
         tree = ast.parse(text.strip(), mode="eval")
@@ -94,7 +108,8 @@ def parse(
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > _MAX_NODES:
         raise ExpressionError(f"expression has more than {_MAX_NODES} parts", source, line, 1, "")
-    return _Translator(text.strip(), symbols, source, line, exact, base).visit(tree.body)
+    known = {**FUNCTIONS, **(functions or {})}
+    return _Translator(text.strip(), symbols, source, line, exact, base, known).visit(tree.body)
 
 
 class _Translator:
@@ -106,8 +121,10 @@ class _Translator:
         line: int,
         exact: bool,
         base: int = 0,
+        functions: Mapping[str, Callable[..., sp.Expr]] = FUNCTIONS,
     ):
         self.text, self.symbols, self.source, self.line = text, symbols, source, line
+        self.functions = functions
         self.exact, self.base = exact, base
 
     def fail(self, node: ast.AST, message: str) -> ExpressionError:
@@ -144,7 +161,7 @@ class _Translator:
         if node.id in _CONSTANTS:
             return _CONSTANTS[node.id]
         allowed = ", ".join(sorted([*self.symbols, *_CONSTANTS]))
-        hint = " (a function: call it)" if node.id in FUNCTIONS else ""
+        hint = " (a function: call it)" if node.id in self.functions else ""
         raise self.fail(node, f"unknown name '{{token}}'{hint}; allowed: {allowed}")
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> sp.Expr:
@@ -193,10 +210,10 @@ class _Translator:
         if not isinstance(node.func, ast.Name):
             raise self.fail(node.func, "'{token}' cannot be called: only plain function names")
         name = node.func.id
-        if name not in FUNCTIONS:
+        if name not in self.functions:
             raise self.fail(
                 node.func,
-                f"unknown function '{{token}}'; allowed: {', '.join(sorted(FUNCTIONS))}",
+                f"unknown function '{{token}}'; allowed: {', '.join(sorted(self.functions))}",
             )
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise self.fail(node, "'{token}': positional arguments only")
@@ -208,5 +225,5 @@ class _Translator:
             # seen for what they are (zoo, I, a division by 0) and refused, not carried as
             # opaque terms that a simplification would cancel. None of these functions
             # does costly work on a number (SymPy leaves exp(10**30) as it is).
-            return self.checked(node, FUNCTIONS[name](arg))
-        return self.checked(node, FUNCTIONS[name](arg, evaluate=False))
+            return self.checked(node, self.functions[name](arg))
+        return self.checked(node, self.functions[name](arg, evaluate=False))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import math
 import random
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -99,8 +100,34 @@ def allowed_names(target: sp.Basic) -> dict[str, sp.Symbol]:
         greek = "_".join(_GREEK.get(part, part) for part in parts)
         if greek != name:
             names.setdefault(greek, symbol)
+    # a digit subscript as derive prints it (k₀), written k0, k_0 or k₀ (the parser reads
+    # k₀ as k0): one symbol
+    for name, symbol in list(names.items()):
+        for spelled in _subscript_spellings(name):
+            names.setdefault(spelled, symbol)
     return names
 
+
+def _subscript_spellings(name: str) -> set[str]:
+    """k_0 → {k0}; k0 → {k_0}; k0_1 → {k_0_1}: the spellings of a digit subscript on
+    the first part of a name (the rest of it kept; k₀ reaches here as k0)."""
+    head, sep, rest = name.partition("_")
+    tail = sep + rest
+    out = set()
+    m = re.fullmatch(r"([A-Za-zΑ-ω]+)(\d+)", head)
+    if m:  # k0…
+        out.add(f"{m[1]}_{m[2]}{tail}")
+    m = re.fullmatch(r"([A-Za-zΑ-ω]+)_(\d+)", name)
+    if m:  # k_0 (the subscript is the whole rest)
+        out.add(f"{m[1]}{m[2]}")
+    out.discard(name)
+    return out
+
+
+# Functions a step may call besides the model files' (the Debye integrals of (48)–(49)
+# bring Γ and ζ), each under the names a student types.
+STEP_FUNCTIONS = {"gamma": sp.gamma, "Gamma": sp.gamma, "Γ": sp.gamma, "zeta": sp.zeta,
+                  "ζ": sp.zeta}  # fmt: skip
 
 # Spelled-out Greek letters in symbol names and the letters a student may type instead.
 _GREEK = {
@@ -120,9 +147,10 @@ def check_step(eq_id: str, step: int | str, text: str, paper: Paper | None = Non
     text that is not plain mathematics in the step's symbols.
     """
     target, number = _step(eq_id, step, paper)
+    if isinstance(text, str):
+        text = safe_expr.plain_digits(text)  # k₀ is k0 (the parser's reading, kept in step)
     if isinstance(target, sp.core.relational.Relational) and not isinstance(target, sp.Equality):
-        return StepCheck(UNDECIDED, "this step is an inequality; the checker compares "
-                         "expressions and equations")  # fmt: skip
+        return _check_inequality(target, text, allowed_names(target))
     sides = target.args if isinstance(target, sp.Equality) else (target,)
     if isinstance(target, sp.MatrixBase) or not all(side.is_commutative for side in sides):
         return StepCheck(UNDECIDED, "this step is a matrix or an operator identity")
@@ -156,6 +184,90 @@ def check_step(eq_id: str, step: int | str, text: str, paper: Paper | None = Non
         if reason:
             return StepCheck(EQUIVALENT, reason, {}, expected)
     return result
+
+
+# The comparison operators a student may type, longest first (so ">=" is not read as ">").
+_RELATIONS = ((">=", ">", False), ("<=", "<", False), ("≥", ">", False), ("≤", "<", False),
+              (">", ">", True), ("<", "<", True))  # fmt: skip
+
+
+def _check_inequality(target: sp.core.relational.Relational, text: str,
+                      names: Mapping[str, sp.Symbol]) -> StepCheck:  # fmt: skip
+    """An inequality step against the student's: the same solution set on the domain.
+
+    Each is written f > 0 (or f ≥ 0), f = left − right for > and right − left for <, so a
+    rearranged, flipped, rescaled or squared form is the same set. If SymPy proves the
+    ratio of the two f positive, that is a proof; else the truth of both is compared at
+    every probe point where both are defined (60 digits, points within 1e-40 of the
+    boundary skipped): the first point where one holds and the other does not is the
+    counterexample. A > against a ≥ differs on the boundary f = 0 only, and is said so."""
+    expected = sp.sstr(target)
+    found = [(text.index(op), op, rel, strict) for op, rel, strict in _RELATIONS if op in text]
+    if not found:
+        raise safe_expr.ExpressionError(
+            f"this step is the inequality {expected}: write yours with <, >, <= or >=",
+            "step", 1, 1, text[:20],
+        )  # fmt: skip
+    at, op, rel, strict = min(found, key=lambda f: (f[0], -len(f[1])))
+    left_text, right_text = text[:at], text[at + len(op) :]
+    if any(o in right_text for o, _, _ in _RELATIONS):
+        raise safe_expr.ExpressionError(
+            "one comparison only: a chain such as a < b < c is two steps", "step", 1,
+            at + 1 + len(op) + len(right_text.split("<")[0].split(">")[0]), op,
+        )  # fmt: skip
+    # either side may be where the derivation has its singularities (a flipped form)
+    whole = target.lhs - target.rhs
+    left = _parse(left_text, names, whole)
+    right = _parse(right_text, names, whole, column=at + len(op) + 1)
+    mine = left - right if rel == ">" else right - left
+    op_d = target.rel_op
+    theirs = target.lhs - target.rhs if op_d in (">", ">=") else target.rhs - target.lhs
+    strict_d = op_d in (">", "<")
+    boundary = "" if strict == strict_d else (
+        f" except on the boundary: yours is {'strict' if strict else 'not strict'}, the "
+        f"derivation's {'strict' if strict_d else 'not strict'}, so the sets differ where "
+        "both sides are equal"
+    )  # fmt: skip
+    try:
+        ratio = within(_SECONDS, tidy, mine / theirs, _SECONDS)
+    except OutOfTimeError:
+        ratio = None
+    if ratio is not None and ratio.is_positive:
+        how = f"the same inequality: yours is {sp.sstr(ratio)} (> 0) times the derivation's"
+        return StepCheck(NOT_EQUIVALENT if boundary else EQUIVALENT, how + boundary, {},
+                         expected)  # fmt: skip
+    symbols = tuple(sorted(mine.free_symbols | theirs.free_symbols, key=str))
+    compared = 0
+    for point in _points(symbols):
+        try:
+            t = value(theirs, point.values, _DIGITS, allow_lambdify=False)
+            m = value(mine, point.values, _DIGITS, allow_lambdify=False)
+        except _UNDEFINED + _UNCOMPUTABLE:
+            continue
+        if not (_finite_real(t) and _finite_real(m)):
+            continue
+        with mpmath.workdps(_DIGITS):
+            tiny = mpmath.mpf(10) ** -40
+            if abs(t) < tiny * (1 + abs(m)) or abs(m) < tiny * (1 + abs(t)):
+                continue  # on the boundary to the probe's precision: says nothing
+            holds_d, holds_m = t > 0, m > 0
+        compared += 1
+        if holds_d != holds_m:
+            word = {True: "holds", False: "does not hold"}
+            where = point.where()
+            return StepCheck(
+                NOT_EQUIVALENT,
+                f"not the same inequality: at {where} yours {word[bool(holds_m)]} and the "
+                f"derivation's {word[bool(holds_d)]}",
+                {"point": where, "yours": bool(holds_m), "derived": bool(holds_d)},
+                expected,
+            )
+    if compared < 4:
+        return StepCheck(UNDECIDED, "the inequalities could be compared at too few probe "
+                         f"points ({compared})", {}, expected)  # fmt: skip
+    how = (f"the same solution set at all {compared} probe points where both are defined "
+           "(SymPy could not prove the two proportional)")  # fmt: skip
+    return StepCheck(NOT_EQUIVALENT if boundary else EQUIVALENT, how + boundary, {}, expected)
 
 
 def _same_equation(residual: sp.Expr, target: sp.Equality) -> str | None:
@@ -500,7 +612,9 @@ def _finite_real(v: Any) -> bool:
 
 def _parse(text: str, names: Mapping[str, sp.Symbol], derived: sp.Expr, column: int = 1) -> sp.Expr:
     """The student's text as SymPy (the safe parser), refused where it is undefined."""
-    expr = safe_expr.parse(text, names, source="step", exact=True, column=column)
+    expr = safe_expr.parse(
+        text, names, source="step", exact=True, column=column, functions=STEP_FUNCTIONS
+    )
     _refuse_undefined(text, names, derived, column)
     return expr
 
@@ -601,7 +715,9 @@ def _conditions(text: str, names: Mapping[str, sp.Symbol], base: int) -> Iterato
         return base + len(raw[: getattr(node, "col_offset", 0)].decode(errors="replace")) + 1
 
     def parsed(node: ast.AST) -> sp.Expr:
-        return safe_expr.parse(segment(node), names, source="step", exact=True)
+        return safe_expr.parse(
+            segment(node), names, source="step", exact=True, functions=STEP_FUNCTIONS
+        )
 
     def condition(need: str, kind: str, node: ast.AST, of: ast.AST) -> _Condition:
         expr, shown = parsed(of), segment(of)
