@@ -156,6 +156,26 @@ def model_overrides(items: list[str]) -> dict[str, object]:
     return out
 
 
+def number_in(
+    what: str, high: float, *, closed: bool, shown: str | None = None
+) -> Callable[[str], float]:
+    """An argparse type: a number in (0, high] (``closed``) or (0, high), else an error
+    naming ``what``, the interval (its bound written as ``shown``) and the text given."""
+    right = "]" if closed else ")"
+    bound = shown or f"{high:g}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not (0 < value <= high if closed else 0 < value < high):
+            raise argparse.ArgumentTypeError(f"{what} must be in (0, {bound}{right} (got {text})")
+        return value
+
+    return parse
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text)

@@ -7,20 +7,14 @@ import os
 import sys
 from pathlib import Path
 
-from ._common import Formatter, dump_json, fail
+from ._common import Formatter, dump_json, fail, number_in
 
 NAME = "accuracy"
 HELP = "the paper's Gaussian and harmonic approximations against exact bands"
 
 
-def _depth(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value <= 1e4:
-        raise argparse.ArgumentTypeError(f"depth must be in (0, 1e4] (got {text})")
-    return value
+# depths U/E_R in (0, 1e4]
+_depth = number_in("depth", 1e4, closed=True, shown="1e4")
 
 
 def add_arguments(sub: argparse._SubParsersAction) -> None:

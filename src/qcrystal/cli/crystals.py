@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
-from ._common import Formatter, dump_json, fail, say
+from ._common import Formatter, dump_json, fail, number_in, say
 
 NAME = "crystals"
 HELP = "self-organised quantum crystals: the paper's r₀/a < 1/2 against QMC, as a table"
 
 
-def _lindemann(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (math.isfinite(value) and 0 < value < 1):
-        raise argparse.ArgumentTypeError(f"the Lindemann number must be in (0, 1) (got {text})")
-    return value
+_lindemann = number_in("the Lindemann number", 1.0, closed=False)
 
 
 def add_arguments(sub: argparse._SubParsersAction) -> None:
