@@ -41,7 +41,7 @@ import sympy as sp
 from numpy.typing import NDArray
 from scipy import interpolate, optimize
 
-from .dynamics import HarmonicCrystal, PowerLaw, Radial, lennard_jones
+from .dynamics import HarmonicCrystal, PowerLaw, Radial, lennard_jones, logarithmic_power
 from .geometry import GEOMETRIES, geometry
 
 __all__ = ["Crystal"]
@@ -127,13 +127,13 @@ class Crystal:
         lattice = geometry(self.geometry, self.spacing)
         nu = float(self.filling)
         bare = _potential(inter, lattice.d)
-        for t in bare if isinstance(bare, tuple) else (bare,):
-            if isinstance(t, PowerLaw) and t.p == lattice.d:
-                raise ValueError(
-                    f"interaction n = {t.p:g} equals d = {lattice.d} ({self.geometry}): the "
-                    f"lattice sum of r^-{t.p:g} is logarithmic, its D(k) has a k² ln k term, "
-                    "so there is no sound velocity and no r₀ of (42); choose n ≠ d"
-                )
+        p = logarithmic_power(bare, lattice.d)
+        if p is not None:  # before any lattice sum: the message names the file's key
+            raise ValueError(
+                f"interaction n = {p:g} equals d = {lattice.d} ({self.geometry}): the "
+                f"lattice sum of r^-{p:g} is logarithmic, its D(k) has a k² ln k term, "
+                "so there is no sound velocity and no r₀ of (42); choose n ≠ d"
+            )
         potential, note = bare, "point particles (smearing='none')"
         if self.smearing == "gaussian":
             potential, note = self._smeared(inter, lattice, bare)

@@ -70,6 +70,7 @@ __all__ = [
     "ZoneAverage",
     "dynamical_matrix",
     "lennard_jones",
+    "logarithmic_power",
 ]
 
 Array = NDArray[np.float64]
@@ -293,7 +294,7 @@ class HarmonicCrystal:
             if isinstance(t, PowerLaw):
                 res = ewald.dynamical_sums(
                     self.geometry.primitive_vectors, t.p, kv, background=t.background, rtol=tol,
-                    analytic=analytic and _long_range(t.p, d),
+                    analytic=analytic and ewald.has_long_range_term(t.p, d),
                 )  # fmt: skip
                 out += t.C * res.value
             else:
@@ -507,14 +508,13 @@ class HarmonicCrystal:
         return np.asarray(c if self.plasmon is None else np.append(c, np.inf))
 
     def _check_long_wave(self) -> None:
-        d = self.geometry.d
-        for t in self._terms:
-            if isinstance(t, PowerLaw) and t.p == d:
-                raise ValueError(
-                    f"a power law r^-{t.p:g} in d = {d} has a dynamical matrix with a k² ln k "
-                    "term at k → 0: no sound velocity, and the long-wave methods here do not "
-                    "apply"
-                )
+        p = logarithmic_power(self.potential, self.geometry.d)
+        if p is not None:
+            raise ValueError(
+                f"a power law r^-{p:g} in d = {self.geometry.d} has a dynamical matrix with a "
+                "k² ln k term at k → 0: no sound velocity, and the long-wave methods here do "
+                "not apply"
+            )
         self.plasmon  # noqa: B018 (raises for two different long-range powers)
 
     @functools.cached_property
@@ -861,8 +861,8 @@ def _is_real(x: object) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
-def _long_range(p: float, d: int) -> bool:
-    """Whether r^(−p) has the non-analytic long-range term |k|^(p−d) k k in D(k) that the
-    long-wave limit must leave out (:func:`..models.ewald.long_range_term`): 0 < p < d + 2,
-    p ≠ d (beyond d + 2 it is O(k⁴) and does not disturb D/k²)."""
-    return 0 < p < d + 2 and p != d
+def logarithmic_power(potential: Potential, d: int) -> float | None:
+    """The power p of a PowerLaw term with p = d (its lattice sum is logarithmic and D(k)
+    has a k² ln k term: no sound, no r₀), or None."""
+    terms = potential if isinstance(potential, tuple) else (potential,)
+    return next((t.p for t in terms if isinstance(t, PowerLaw) and t.p == d), None)

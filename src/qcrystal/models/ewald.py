@@ -68,6 +68,7 @@ __all__ = [
     "EwaldTensor",
     "dynamical_sum",
     "dynamical_sums",
+    "has_long_range_term",
     "hessian_sum",
     "jellium_madelung",
     "long_range_term",
@@ -538,8 +539,15 @@ def _long_range_factor(split: _Split, q: np.ndarray) -> np.ndarray:
     return np.asarray(split.c_g * (math.pi * split.eta**2) ** a * series)
 
 
+def has_long_range_term(p: float, d: int) -> bool:
+    """Whether r^(−p) in d dimensions has the non-analytic long-range term |k|^(p−d) k k in
+    D(k) (:func:`long_range_term`) that a long-wave limit D/k² must leave out: 0 < p < d + 2,
+    p ≠ d (beyond d + 2 it is O(k⁴) and does not disturb D/k²; at p = d it is k² ln k)."""
+    return 0 < p < d + 2 and p != d
+
+
 def _check_long_range(p: object, d: int, what: str) -> None:
-    if not (isinstance(p, int | float) and 0 < p < d + 2 and p != d):
+    if not (isinstance(p, int | float) and has_long_range_term(p, d)):
         raise EwaldError(
             f"{what}: for 0 < p < d + 2, p ≠ d only (got p = {p!r}, d = {d}): there r^(−p) "
             "has the long-range term |k|^(p−d) k k; at p = d it is logarithmic"
