@@ -69,17 +69,48 @@ def test_localized_label_agrees_with_the_lindemann_ratio():
     got = states.classify(omega, 1.0, T_D, T, 3)
     ratio = qcrystal.lindemann_ratio(T_D, 1.0, T, 3)
     assert np.all(ratio[got == "localized_quantum_crystal"] < 0.5)
-    # and the demotion happens: shallow lattice, E_K ≪ T_D, but hot enough to melt
-    assert states.classify(1e-3, 1.0, 30.0, T=50.0) == "delocalized_quantum_crystal"
+    # and the demotion happens: shallow lattice, E_K ≪ T_D, but hot enough to melt (in
+    # wells deeper than T, so that the thermal test is not what decides)
+    assert states.classify(1e-3, 1.0, 30.0, T=50.0, depth=1e3) == "delocalized_quantum_crystal"
     # deep: r₀²/a² ≈ 18 T/T_D² at high T, so T = 1e13 melts T_D = 1e7
-    assert states.classify(1e5, 1.0, 1e7, T=1e13) == "insulating_optical_lattice"
-    why = states.reasons(1e-3, 1.0, 30.0, T=50.0)
+    assert states.classify(1e5, 1.0, 1e7, T=1e13, depth=1e14) == "insulating_optical_lattice"
+    why = states.reasons(1e-3, 1.0, 30.0, T=50.0, depth=1e3)
     assert "Lindemann" in why["notes"][0] and why["lindemann_ratio"] >= 0.5
+
+
+def test_paper_depth_inverts_the_lattice_frequency():
+    # ω = 2√(U E_R) of (34) with E_R = π² E_K (a = λ/2): the generated lattice_frequency
+    # of U = paper_depth(ω, E_K) gives ω back
+    omega, E_K = np.array([1e-3, 0.7, 40.0, 1e5]), 0.37
+    U = states.paper_depth(omega, E_K)
+    back = qcrystal.lattice_frequency(U, np.pi**2 * E_K)
+    assert np.allclose(back, omega, rtol=1e-14)
+
+
+def test_thermal_where_no_well_holds_an_atom():
+    # deep lattice, E_K ≪ T_D ≪ ω: an insulating lattice below U, thermal from T = U on
+    # (ω = 1e6, E_K = 1 gives U = 1e12/(4π²) = 2.53e10)
+    U = 1e12 / (4 * np.pi**2)
+    assert states.classify(1e6, 1.0, 1e3, T=0.99 * U) == "insulating_optical_lattice"
+    assert states.classify(1e6, 1.0, 1e3, T=U) == "thermal"
+    why = states.reasons(1e6, 1.0, 1e3, T=2 * U)
+    assert why["state"] == "thermal" and "no well holds an atom" in why["notes"][-1]
+    assert why["depth"] == pytest.approx(U, rel=1e-15)
+    # a model's depth, given, is the one used
+    assert states.classify(1e6, 1.0, 1e3, T=5.0, depth=4.0) == "thermal"
+    # conducting: T ≥ U and T ≥ T_D
+    assert states.classify(1e3, 1.0, 1e-3, T=1e-2, depth=1e-2) == "thermal"
+    assert states.classify(1e3, 1.0, 1e-3, T=1e-4, depth=1e-5) == "conducting_optical_lattice"
+    # a crystal the interactions hold (Lindemann at this T passes) stays, with a note
+    got = states.reasons(1e-3, 1.0, 1e3, T=1.0, depth=1e-4)
+    assert got["state"] == "localized_quantum_crystal" and got["lindemann_ratio"] < 0.5
+    assert "the interactions hold the crystal" in " ".join(got["notes"])
 
 
 def test_two_dimensions_never_localize_at_positive_temperature():
     assert states.classify(1e-3, 1.0, 1e3, T=0.0, d=2) == "localized_quantum_crystal"
     assert states.classify(1e-3, 1.0, 1e3, T=0.1, d=2) == "delocalized_quantum_crystal"
+    # (T = 0.1 is far above the shallow lattice's U = 2.5e-8 but below T_D: not thermal)
 
 
 def test_bad_input_is_refused():
@@ -102,12 +133,19 @@ def test_melting_line_matches_the_lindemann_ratio():
 def test_ratio_diagram_regions_and_dask_agree():
     dia = phase_diagram.ratio_diagram(n=120)
     counts = dia.counts()
-    assert all(counts[s] > 0 for s in states.STATES)
+    # at T = 0 every state but the thermal one
+    assert all(counts[s] > 0 for s in states.STATES if s != "thermal")
+    assert counts["thermal"] == 0
     # every point agrees with classify at its own coordinates
     X, Y = np.meshgrid(dia.x, dia.y)
     np.testing.assert_array_equal(dia.states(), states.classify(X, 1.0, Y))
     lazy = phase_diagram.ratio_diagram(n=120, chunks=37)
     np.testing.assert_array_equal(lazy.codes, dia.codes)
+    # hot: thermal where ω < 2π√(T/E_K) (T ≥ U of the paper's lattice) and T ≥ T_D
+    hot = phase_diagram.ratio_diagram(n=120, T_over_EK=1.0)
+    X, Y = np.meshgrid(hot.x, hot.y)
+    expected = (X < 2 * np.pi) & (Y <= 1.0)
+    np.testing.assert_array_equal(hot.states() == "thermal", expected)
 
 
 def _cli(*args: str):

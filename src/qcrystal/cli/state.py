@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from ._common import Formatter, add_budget, budgeted, dump_json, fail, model_overrides
@@ -71,6 +72,7 @@ def _scales(
 
 def _from_model(path: Path, overrides: dict[str, object]):
     from qcrystal import models
+    from qcrystal.models import hubbard as hubbard_numbers
 
     m = models.load(path, overrides)
     q = models.quantities(m)
@@ -81,35 +83,44 @@ def _from_model(path: Path, overrides: dict[str, object]):
             f"{path}: the lattice depth U = {m.depth[0]:g} gives ω = 0; the four states are "
             "those of atoms in a lattice, U > 0 (set it with --set U=…)"
         )
-    hubbard: dict[str, object] = {"s": m.depth[0] / q.vector("E_R")[0]}
+    hubbard: dict[str, object] = {"s": m.depth[0] / q.vector("E_R")[0], "U": m.depth[0]}
     if q.hubbard is not None and q.hubbard.mott_note is not None:
         h = q.hubbard
-        hubbard.update({"U/J": h.U_over_J, "mott": h.mott, "note": h.mott_note})
+        point = hubbard_numbers.mott_point(m)
+        critical = point.critical if point is not None else math.inf  # ν not an integer
+        hubbard.update({"U/J": h.U_over_J, "U_onsite": h.U_exact, "critical": critical,
+                        "mott": h.mott, "note": h.mott_note})  # fmt: skip
     scales = (omega, q.scalar("E_K"), q.scalar("T_D"), m.temperature, m.d)
     return (*scales, list(q.warnings), hubbard)
 
 
-def _onsite_decides(why: dict, hubbard: dict | None, T: float) -> None:
-    """Where the paper leaves an integer filling at T = 0 to the onsite interaction, the
-    Bose–Hubbard verdict (a Mott insulator is an insulating optical lattice) decides."""
+def _onsite_decides(why: dict, hubbard: dict | None, T: float, margin: float) -> None:
+    """Where the paper leaves an integer filling to the onsite interaction, the
+    Bose–Hubbard verdict decides where T ≪ U (:func:`qcrystal.states.onsite_codes`)."""
+    from qcrystal import states
+
     if hubbard is None or "mott" not in hubbard:
         return
-    why["bose_hubbard"] = {k: v for k, v in hubbard.items() if k != "s"}
+    why["bose_hubbard"] = {k: v for k, v in hubbard.items() if k not in ("s", "U")}
     if hubbard["mott"] is None:
         why["notes"].append(hubbard["note"])
         return
-    if T > 0:
-        why["notes"].append(hubbard["note"] + " — not applied: the published point is for T = 0")
-        return
-    state = (
-        "insulating_optical_lattice"
-        if hubbard["mott"] == "Mott insulator"
-        else ("conducting_optical_lattice")
+    here = states.STATES.index(why["state"])
+    code, applied = states.onsite_codes(
+        here, T, hubbard["U_onsite"], hubbard["U/J"], hubbard["critical"], margin
     )
+    if not applied:
+        why["notes"].append(
+            f"{hubbard['note']} — not applied: T = {T:.4g} is not ≪ U_onsite = "
+            f"{hubbard['U_onsite']:.4g} (×{margin:g}), where the ground-state point holds"
+        )
+        return
+    state = states.STATES[int(code)]
     if state != why["state"]:
         why["notes"].append(
-            f"the paper's orderings give {why['state'].replace('_', ' ')}; at T = 0 the paper "
-            "leaves the state to the onsite interaction, which decides here"
+            f"the paper's orderings give {why['state'].replace('_', ' ')}; at integer filling "
+            "the paper leaves the state to the onsite interaction, which decides here "
+            "(T ≪ U_onsite)"
         )
     why["paper_state"], why["state"] = why["state"], state
     why["notes"].append(hubbard["note"])
@@ -120,8 +131,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         omega, E_K, T_D, T, d, warnings, hubbard = _scales(args)
-        why = states.reasons(omega, E_K, T_D, T, d, args.margin, args.zone, args.lindemann)
-        _onsite_decides(why, hubbard, T)
+        depth = None if hubbard is None else hubbard["U"]
+        why = states.reasons(omega, E_K, T_D, T, d, args.margin, args.zone, args.lindemann, depth)
+        _onsite_decides(why, hubbard, T, args.margin)
     except ValueError as exc:
         return fail(NAME, exc)
     if args.json:

@@ -30,7 +30,7 @@ import numpy as np
 
 from .schema import Model
 
-__all__ = ["MOTT_POINTS", "HubbardNumbers", "MottPoint", "hubbard_numbers"]
+__all__ = ["MOTT_POINTS", "HubbardNumbers", "MottPoint", "hubbard_numbers", "mott_point"]
 
 
 @dataclass(frozen=True)
@@ -138,9 +138,18 @@ def hubbard_numbers(
     return HubbardNumbers(J_exact, U_exact, U_gauss, U_over_J, mott, tuple(notes), note)
 
 
+def mott_point(model: Model) -> MottPoint | None:
+    """The published (U/J)_c that applies to ``model``: an isotropic lattice at filling
+    ν = 1 (None otherwise)."""
+    if len(set(model.depth)) > 1 or len(set(model.wavelength)) > 1 or model.filling != 1:
+        return None
+    return MOTT_POINTS[model.d]
+
+
 def _mott(model: Model, U_over_J: float) -> tuple[str | None, str]:
-    """The Bose–Hubbard verdict at the model's filling and T, or why there is none."""
-    nu, d = model.filling, model.d
+    """The Bose–Hubbard ground-state verdict at the model's filling, or why there is none
+    (where it applies in T is :func:`qcrystal.states.onsite_codes`'s to say)."""
+    nu = model.filling
     if len(set(model.depth)) > 1 or len(set(model.wavelength)) > 1:
         return None, "Mott point: the published values are for isotropic lattices only"
     if nu != round(nu):
@@ -148,16 +157,11 @@ def _mott(model: Model, U_over_J: float) -> tuple[str | None, str]:
             f"filling ν = {nu:g} is not an integer: the Bose–Hubbard ground state is "
             "superfluid at every U/J (a Mott insulator needs an integer filling)"
         )
-    if nu != 1:
+    point = mott_point(model)
+    if point is None:
         return None, f"Mott point: no published value used here for ν = {nu:g} (only ν = 1)"
-    point = MOTT_POINTS[d]
     state = "Mott insulator" if U_over_J > point.critical else "superfluid"
-    where = (
-        ""
-        if model.temperature == 0
-        else f" (the criterion is for T = 0; here T = {model.temperature:g})"
-    )
     return state, (
         f"Bose–Hubbard at ν = 1: U/J = {U_over_J:.4g} against (U/J)_c = {point.critical:.4g} "
-        f"({point.source}): {state}{where}"
+        f"({point.source}): {state} in the ground state"
     )

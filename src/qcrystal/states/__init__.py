@@ -4,6 +4,6 @@
 * :mod:`.diagram` — the states over the paper's ratios, or over a model's depth and T.
 """
 
-from .classify import STATES, classify, codes, reasons
+from .classify import STATES, classify, codes, onsite_codes, paper_depth, reasons
 
-__all__ = ["STATES", "classify", "codes", "reasons"]
+__all__ = ["STATES", "classify", "codes", "onsite_codes", "paper_depth", "reasons"]

@@ -17,6 +17,15 @@ deep                          ω ≪ T_D                                localize
 
 Anything in between (an ordering that holds by less than ``margin``) is ``crossover``.
 
+The paper's states are those of atoms in a lattice. Where T reaches the lattice depth U
+(T ≥ U: no well holds an atom at that temperature) a point is ``thermal``, unless it is a
+localized quantum crystal that passes the Lindemann test at that T (then the interactions,
+not the wells, hold it, and :func:`reasons` says so): an insulating optical lattice at
+T ≥ U is always thermal, the other labels where T also reaches T_D (the interactions do
+not order the gas either). The depth is the model's where one is given; from the three
+scales alone it is that of the paper's lattice (2), whose a = λ/2 makes E_R = π² E_K and
+ω = 2√(U E_R) of (34), so U = ω²/(4π² E_K).
+
 The Lindemann criterion r₀/a < 1/2 (47), at the given T and d, is the paper's quantitative
 test of localization, and this module applies it as the rule for the one label that claims
 localization: a point the orderings call a localized quantum crystal but whose r₀/a ≥ 1/2
@@ -37,16 +46,17 @@ from numpy.typing import ArrayLike, NDArray
 from qcrystal import numerics
 from qcrystal.numerics.validate import as_dimension, as_float
 
-__all__ = ["STATES", "classify", "codes", "reasons"]
+__all__ = ["STATES", "classify", "codes", "onsite_codes", "paper_depth", "reasons"]
 
 STATES = (
     "conducting_optical_lattice",
     "insulating_optical_lattice",
     "delocalized_quantum_crystal",
     "localized_quantum_crystal",
+    "thermal",
     "crossover",
 )
-_CONDUCTING, _INSULATING, _DELOCALIZED, _LOCALIZED, _CROSSOVER = range(5)
+_CONDUCTING, _INSULATING, _DELOCALIZED, _LOCALIZED, _THERMAL, _CROSSOVER = range(6)
 # the Lindemann number of (47): localized where r₀/a < 1/2
 PAPER_LINDEMANN = 0.5
 
@@ -63,12 +73,19 @@ def _check_lindemann(value: object) -> None:
         )
 
 
-def codes(omega, E_K, T_D, T, d, margin, zone="debye", lindemann=PAPER_LINDEMANN):
+def paper_depth(omega, E_K):
+    """The depth U of the paper's lattice (2) with frequency ω and E_K: U = ω²/(4π² E_K),
+    since ω = 2√(U E_R) of (34) and E_R = π² E_K where a = λ/2."""
+    return np.square(omega) / (4 * math.pi**2 * np.asarray(E_K))
+
+
+def codes(omega, E_K, T_D, T, d, margin, zone="debye", lindemann=PAPER_LINDEMANN, depth=None):
     """Indices into :data:`STATES`, the Lindemann ratio and the shallow/deep masks, with
     the broadcast arguments: the vectorized core of :func:`classify` and :func:`reasons`.
     ``zone`` is passed to :func:`qcrystal.lindemann_ratio` ("debye", the paper's sphere,
     or "exact", the whole zone of (43)); ``lindemann`` is the number r₀/a must stay
-    below (the paper's 1/2)."""
+    below (the paper's 1/2); ``depth`` the lattice depth U of the thermal test (None:
+    :func:`paper_depth`)."""
     omega = as_float("omega", omega, "positive")
     E_K = as_float("E_K", E_K, "positive")
     T_D = as_float("T_D", T_D, "nonnegative")
@@ -78,7 +95,8 @@ def codes(omega, E_K, T_D, T, d, margin, zone="debye", lindemann=PAPER_LINDEMANN
     _check_lindemann(lindemann)
     if not margin > 1:
         raise ValueError(f"margin must be > 1 (got {margin!r}): it is the factor read as ≪")
-    omega, E_K, T_D, T, d = np.broadcast_arrays(omega, E_K, T_D, T, d)
+    depth = paper_depth(omega, E_K) if depth is None else as_float("depth", depth, "nonnegative")
+    omega, E_K, T_D, T, d, depth = np.broadcast_arrays(omega, E_K, T_D, T, d, depth)
 
     def much_less(x, y):  # x ≪ y
         return y >= margin * x
@@ -100,7 +118,32 @@ def codes(omega, E_K, T_D, T, d, margin, zone="debye", lindemann=PAPER_LINDEMANN
     melted = (code == _LOCALIZED) & ~(ratio < lindemann)
     code = np.where(melted & shallow, _DELOCALIZED, code)
     code = np.where(melted & deep, _INSULATING, code)
-    return code, ratio, shallow, deep, (omega, E_K, T_D, T, d, margin)
+    # thermal: no well holds an atom, and the interactions order nothing either
+    unbound = T >= depth
+    thermal = unbound & (code != _LOCALIZED) & ((code == _INSULATING) | (T >= T_D))
+    code = np.where(thermal, _THERMAL, code)
+    return code, ratio, shallow, deep, (omega, E_K, T_D, T, d, margin, depth)
+
+
+def onsite_codes(code, T, U_onsite, U_over_J, critical: float, margin: float):
+    """Codes where the onsite interaction decides, and the mask of where it did.
+
+    At an integer filling the paper leaves the state to the onsite interaction; the
+    Bose–Hubbard model decides it from U/J against its published critical value
+    (:data:`qcrystal.models.hubbard.MOTT_POINTS`): a Mott insulator is an insulating
+    optical lattice, the superfluid a conducting one. The critical value is a ground-state
+    one; it is applied where T ≪ U_onsite (``margin`` × T ≤ U_onsite), since the Mott gap
+    is of order U deep in the lobe and the insulator melts near T ≈ 0.2 U (Gerbier, Phys.
+    Rev. Lett. 99, 120405 (2007)); above, the paper's orderings stand. Near the critical
+    point the gap closes, so there the boundary is the T = 0 one.
+    """
+    code = np.asarray(code)
+    T, U_onsite, U_over_J = np.broadcast_arrays(T, U_onsite, U_over_J)
+    cold = margin * T <= U_onsite
+    mott = U_over_J > critical
+    out = np.where(cold & mott, _INSULATING, code)
+    out = np.where(cold & ~mott, _CONDUCTING, out)
+    return out, cold
 
 
 def classify(
@@ -112,6 +155,7 @@ def classify(
     margin: float = 10.0,
     zone: str = "debye",
     lindemann: float = PAPER_LINDEMANN,
+    depth: ArrayLike | None = None,
 ) -> NDArray[np.str_]:
     """The state at each point: one of :data:`STATES` (vectorized, broadcasting).
 
@@ -136,8 +180,11 @@ def classify(
         the Lindemann number of (47), in (0, 1): the paper's 1/2 by default. Quantum Monte
         Carlo puts self-organised bosonic crystals where the harmonic r₀/a is about 1/4
         (``qcrystal crystals``, README).
+    depth : array_like, optional
+        the lattice depth U [energy] of the thermal test (T ≥ U); by default that of the
+        paper's lattice (2), ω²/(4π² E_K).
     """
-    code = codes(omega, E_K, T_D, T, d, margin, zone, lindemann)[0]
+    code = codes(omega, E_K, T_D, T, d, margin, zone, lindemann, depth)[0]
     return np.asarray(STATES, dtype=np.str_)[code]
 
 
@@ -150,10 +197,12 @@ def reasons(
     margin: float = 10.0,
     zone: str = "debye",
     lindemann: float = PAPER_LINDEMANN,
+    depth: float | None = None,
 ) -> dict:
-    """Why one point is in its state: the ratios, the ordering that holds, the Lindemann test."""
-    code, ratio, shallow, deep, (om, ek, td, _, _, m) = codes(
-        omega, E_K, T_D, T, d, margin, zone, lindemann
+    """Why one point is in its state: the ratios, the ordering that holds, the Lindemann
+    test and the thermal test (``depth`` as in :func:`classify`)."""
+    code, ratio, shallow, deep, (om, ek, td, _, _, m, u) = codes(
+        omega, E_K, T_D, T, d, margin, zone, lindemann, depth
     )
     lam = float(lindemann)
     bound = "1/2" if lam == PAPER_LINDEMANN else f"{lam:g}"
@@ -175,6 +224,22 @@ def reasons(
         notes.append(
             f"r₀/a = {r:.3g} < {bound} would allow localization; the paper's ordering decides "
             "the label here"
+        )
+    t, u = float(T), float(u)
+    source = "the paper's lattice (2): ω²/(4π² E_K)" if depth is None else "the model's"
+    if state == "thermal":
+        why = (
+            f"T ≥ T_D = {td:.4g}: the interactions do not order the gas either"
+            if t >= td
+            else "and the state below U would be the lattice's insulator"
+        )
+        notes.append(
+            f"T = {t:.4g} ≥ U = {u:.4g} (the depth, {source}): no well holds an atom, {why}"
+        )
+    elif t >= u and state == STATES[_LOCALIZED]:
+        notes.append(
+            f"T = {t:.4g} ≥ U = {u:.4g} (the depth, {source}): no well holds an atom, but "
+            f"r₀/a = {r:.3g} < {bound} at this T: the interactions hold the crystal"
         )
     # Say where the paper's sphere decides against the whole zone. The zone's r₀ is 1.0–1.2
     # times the sphere's (README), so they can disagree only for r₀/a in [λ/1.2, λ).
@@ -198,6 +263,7 @@ def reasons(
         "margin": m,
         "lindemann_ratio": r,
         "lindemann_number": lam,
+        "depth": u,
         "notes": notes,
     }
 

@@ -41,6 +41,7 @@ _COLORS = {
     "insulating_optical_lattice": "#fdae6b",
     "delocalized_quantum_crystal": "#c7e9c0",
     "localized_quantum_crystal": "#74c476",
+    "thermal": "#fcbba1",
     "crossover": "#f0f0f0",
 }
 _LABELS = {
@@ -48,6 +49,7 @@ _LABELS = {
     "insulating_optical_lattice": "insulating\noptical lattice",
     "delocalized_quantum_crystal": "delocalized\nquantum crystal",
     "localized_quantum_crystal": "localized\nquantum crystal",
+    "thermal": "thermal\n(T ≥ U)",
     "crossover": "crossover",
 }
 
