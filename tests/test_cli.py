@@ -99,7 +99,10 @@ def test_derive_latex(qc):
         (("state", "--set", "U=1", "--omega", "1", "--E_K", "1", "--T_D", "1"), "needs --model"),
         (("phase-diagram", "--out", "x", "--formats", "gif"), "allowed are png, svg, csv, json"),
         (("phase-diagram", "--out", "/nonexistent/dir/x"), "does not exist"),
-        (("phase-diagram", "--out", "x", "--Urange", "1", "2"), "--Urange/--Trange need --model"),
+        (
+            ("phase-diagram", "--out", "x", "--Urange", "1", "2"),
+            "--Urange/--Trange/--units need --model",
+        ),
         (("accuracy", "--plot", "x.gif"), "--plot needs .png, .svg or .pdf"),
         (("accuracy", "--tolerance", "2"), "--tolerance must be in (0, 1)"),
         (("codegen", "--out", "x"), "are for --model FILE"),

@@ -247,7 +247,9 @@ def test_model_diagram_agrees_with_the_model_quantities(tmp_path):
                 {"lattice.depth": float(dia.x[i]), "lattice.temperature": float(dia.y[j])},
             )
             q = {x.symbol: x.value for x in models.quantities(m)}
-            expected = states.classify(q["ω"][0], q["E_K"], q["T_D"], float(dia.y[j]), 3)
+            expected = states.classify(
+                q["ω"][0], q["E_K"], q["T_D"], float(dia.y[j]), 3, depth=float(dia.x[i])
+            )
             assert dia.states()[j, i] == expected
     melt_x, melt_y = dia.curves["melting line T_m(U), r₀/a = 1/2"]
     assert np.all(melt_y > 0) and len(melt_x) == len(melt_y)

@@ -70,23 +70,20 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
                     help="axes U and T of this model (not the ratios)")  # fmt: skip
     ph.add_argument(
         "--Urange", type=float, nargs=2, default=None, metavar=("LO", "HI"),
-        help="with --model: depth range (default 0.1 to 10 times the file's depth)",
+        help="with --model: depth range in model units (default: 0.1 to 10 times the "
+        "file's depth, widened to take in every change of state along U at T = 0)",
     )  # fmt: skip
     ph.add_argument(
         "--Trange", type=float, nargs=2, default=None, metavar=("LO", "HI"),
-        help="with --model: temperature range (default 1e-3 E_K to the larger of 1e3 E_K and "
-        "twice the melting temperature at the deepest U)",
+        help="with --model: temperature range in model units (default 1e-3 E_K to the "
+        "larger of 1e3 E_K and twice the melting temperature at the deepest U)",
     )  # fmt: skip
-
-
-def _default_T_range(model_path: Path, deepest: float, e_k: float) -> tuple[float, float]:
-    """1e-3 E_K up to 1e3 E_K, or up to twice the melting temperature at the deepest U
-    where that is higher, so that the melting line is on the figure."""
-    from qcrystal import models
-
-    m = models.load(model_path, {"lattice.depth": deepest})
-    t_melt = models.quantities(m).scalar("T_melt")
-    return 1e-3 * e_k, max(1e3 * e_k, 2.0 * t_melt)
+    ph.add_argument(
+        "--units", choices=("model", "lab", "recoil"), default="model",
+        help="with --model: the figure's T axis in model units, lab units (nK or µK; a file "
+        "in lab units) or recoil units E_R; its x axis is s = U/E_R, and CSV/JSON keep "
+        "model units",
+    )  # fmt: skip
 
 
 def _diagram(args: argparse.Namespace, show: Callable[[int, int], None]) -> Diagram:
@@ -97,21 +94,17 @@ def _diagram(args: argparse.Namespace, show: Callable[[int, int], None]) -> Diag
             raise ValueError("--chunks is for the ratio axes; a model grid runs in NumPy")
 
         def compute() -> Diagram:  # the model's user text is read and evaluated in the worker
-            from qcrystal import models
-            from qcrystal.models.functions import kinetic_energy
-
-            base = models.load(args.model)
-            e_k = kinetic_energy(base.spacing[0], base.mass)
-            U_range = tuple(args.Urange or (0.1 * base.depth[0], 10 * base.depth[0]))
-            T_range = tuple(args.Trange or _default_T_range(args.model, U_range[1], e_k))
+            U_auto, T_auto = diagram.default_ranges(args.model, args.margin)
+            U_range = tuple(args.Urange or U_auto)
+            T_range = tuple(args.Trange or T_auto)
             return diagram.model_diagram(
                 args.model, U_range, T_range, args.n, args.margin, log=not args.linear,
-                zone=args.zone,
+                zone=args.zone, units=args.units,
             )  # fmt: skip
 
         return budgeted(args, compute)
-    if args.Urange or args.Trange:
-        raise ValueError("--Urange/--Trange need --model")
+    if args.Urange or args.Trange or args.units != "model":
+        raise ValueError("--Urange/--Trange/--units need --model")
     return diagram.ratio_diagram(
         tuple(args.xrange), tuple(args.yrange), args.n, args.T, args.d, args.margin,
         args.chunks, show, log=not args.linear, zone=args.zone,
@@ -191,13 +184,39 @@ def run(args: argparse.Namespace) -> int:
         "files": files,
         "warnings": dia.params.get("warnings", []),
     }
+    if "model" in dia.params:
+        E_R = dia.params["E_R"]
+        summary["recoil_depths"] = [float(dia.x[0] / E_R), float(dia.x[-1] / E_R)]
+    if "bose_hubbard" in dia.params:
+        summary["bose_hubbard"] = dia.params["bose_hubbard"]
     for warning in summary["warnings"]:
         print(f"qcrystal phase-diagram: warning: {warning}", file=sys.stderr)
     if args.json:
         print(dump_json(summary))
     else:
         print(f"{summary['points']:,} points classified in {dia.seconds:.2f} s")
+        if "recoil_depths" in summary:
+            lo, hi = summary["recoil_depths"]
+            scale, unit = dia.params["display"]["y"]
+            print(f"  depths s = U/E_R from {lo:.3g} to {hi:.3g}, T from {dia.y[0] * scale:.3g} "
+                  f"to {dia.y[-1] * scale:.3g} {unit}")  # fmt: skip
+        _print_bose_hubbard(dia)
         for state, count in summary["counts"].items():
             print(f"  {state.replace('_', ' '):<28} {count:>9,}")
         print("wrote " + ", ".join(summary["files"]))
     return 0
+
+
+def _print_bose_hubbard(dia: Diagram) -> None:
+    """Where the onsite interaction decided (a contact model), say so and from what."""
+    found = dia.params.get("bose_hubbard")
+    if found is None:
+        return
+    if found["critical"] is None:
+        print(f"  Bose–Hubbard below T = U_onsite/{dia.params['margin']:g}: superfluid "
+              f"({found['source']})")  # fmt: skip
+        return
+    where = (f"at s = {found['U_c'] / dia.params['E_R']:.4g}" if "U_c" in found
+             else "outside these depths")  # fmt: skip
+    print(f"  Mott point (U/J)_c = {found['critical']:.4g} {where}, applied below "
+          f"T = U_onsite/{dia.params['margin']:g} ({found['source']})")  # fmt: skip

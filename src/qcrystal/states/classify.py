@@ -135,11 +135,13 @@ def onsite_codes(code, T, U_onsite, U_over_J, critical: float, margin: float):
     one; it is applied where T ≪ U_onsite (``margin`` × T ≤ U_onsite), since the Mott gap
     is of order U deep in the lobe and the insulator melts near T ≈ 0.2 U (Gerbier, Phys.
     Rev. Lett. 99, 120405 (2007)); above, the paper's orderings stand. Near the critical
-    point the gap closes, so there the boundary is the T = 0 one.
+    point the gap closes, so there the boundary is the T = 0 one. A thermal point (T ≥ U)
+    keeps its code: a gas above the wells has no bands for a Hubbard model to describe.
     """
     code = np.asarray(code)
     T, U_onsite, U_over_J = np.broadcast_arrays(T, U_onsite, U_over_J)
-    cold = margin * T <= U_onsite
+    # a thermal gas (T ≥ U) has no bands to be a Hubbard model of
+    cold = (margin * T <= U_onsite) & (code != _THERMAL)
     mott = U_over_J > critical
     out = np.where(cold & mott, _INSULATING, code)
     out = np.where(cold & ~mott, _CONDUCTING, out)

@@ -26,6 +26,7 @@ from .classify import STATES, codes
 __all__ = [
     "Diagram",
     "csv_chunks",
+    "default_ranges",
     "figure",
     "json_chunks",
     "melting_line",
@@ -178,34 +179,29 @@ def ratio_diagram(
     )  # fmt: skip
 
 
-def _regions(grid: NDArray[np.int64], min_share: float = 0.003):
-    """(mask, state) for each connected region of one state covering ≥ min_share of the grid.
+def _label_points(grid: NDArray[np.int64], min_share: float = 0.003):
+    """(row, column, state) of a label for each connected region of one state covering
+    ≥ min_share of the grid (crossover unlabelled): the region's point farthest from its
+    edge and from the grid's (scipy.ndimage: 4-neighbour regions, Euclidean distance)."""
+    from scipy import ndimage
 
-    A 4-neighbour flood fill on a grid thinned to at most 200 × 200 (labels need no more).
-    """
-    step = max(1, max(grid.shape) // 200)
-    small = grid[::step, ::step]
-    seen = np.zeros(small.shape, dtype=bool)
-    ny, nx = small.shape
     out = []
-    for j0 in range(ny):
-        for i0 in range(nx):
-            if seen[j0, i0] or small[j0, i0] == len(STATES) - 1:  # no label for crossover
+    for code in np.unique(grid):
+        if STATES[int(code)] == "crossover":
+            continue
+        regions, count = ndimage.label(grid == code)
+        for k in range(1, count + 1):
+            mask = regions == k
+            if mask.sum() < min_share * grid.size:
                 continue
-            code, stack, cells = small[j0, i0], [(j0, i0)], []
-            seen[j0, i0] = True
-            while stack:
-                j, i = stack.pop()
-                cells.append((j, i))
-                for jj, ii in ((j + 1, i), (j - 1, i), (j, i + 1), (j, i - 1)):
-                    if 0 <= jj < ny and 0 <= ii < nx and not seen[jj, ii] and small[jj, ii] == code:
-                        seen[jj, ii] = True
-                        stack.append((jj, ii))
-            if len(cells) >= min_share * small.size:
-                mask = np.zeros(grid.shape, dtype=bool)
-                for j, i in cells:
-                    mask[j * step, i * step] = True
-                out.append((mask, STATES[int(code)]))
+            # padding: the grid's edge is an edge too, so a label stays inside the axes
+            depth = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
+            # of the points nearly as deep as the deepest, the one nearest the centroid
+            # (a long strip has a whole line of deepest points)
+            rows, cols = np.nonzero(depth >= 0.8 * depth.max())
+            centre = np.argwhere(mask).mean(axis=0)
+            k = int(np.argmin((rows - centre[0]) ** 2 + (cols - centre[1]) ** 2))
+            out.append((int(rows[k]), int(cols[k]), STATES[int(code)]))
     return out
 
 
@@ -217,18 +213,26 @@ def model_diagram(
     margin: float = 10.0,
     log: bool = True,
     zone: str = "debye",
+    units: str = "model",
 ) -> Diagram:
     """The states of a model over its lattice depth U (x) and temperature T (y).
     ``zone="exact"``: the Lindemann test over the whole zone of (43), and both melting
     lines drawn.
 
     The model's vectorized ω(U), T_D(U) and T_m(U) (:class:`~qcrystal.models.DepthFunctions`)
-    feed :func:`~qcrystal.states.classify`.
+    feed :func:`~qcrystal.states.codes`, with U itself for the thermal test (T ≥ U). For
+    a contact interaction at filling 1 (or a non-integer one) the Bose–Hubbard verdict
+    decides where T ≪ U_onsite (:func:`~qcrystal.states.onsite_codes`), and the Mott
+    point and the line T = U_onsite/margin are drawn. The grid is in model units; the
+    figure shows s = U/E_R and T in ``units`` ("model", "lab": nK or µK, "recoil": E_R).
     """
     from pathlib import Path
 
     from qcrystal import models
+    from qcrystal.models import hubbard
     from qcrystal.models.functions import localized_or_raise
+
+    from .classify import onsite_codes
 
     x = _axis(*U_range, n, log, "U")
     y = _axis(*T_range, n, log, "T")
@@ -239,20 +243,107 @@ def model_diagram(
     localized_or_raise(omega[:, np.newaxis], fns.omega_squared(), str(model_path), x)
     t_d = fns.debye_temperature(x)
     grid = codes(
-        omega[np.newaxis, :], fns.E_K, t_d[np.newaxis, :], y[:, np.newaxis], fns.d, margin, zone
-    )
+        omega[np.newaxis, :], fns.E_K, t_d[np.newaxis, :], y[:, np.newaxis], fns.d, margin,
+        zone, depth=x[np.newaxis, :],
+    )[0]  # fmt: skip
     name = Path(str(model_path)).name
     melt = fns.melting_temperature(x)
     curves = {"melting line T_m(U), r₀/a = 1/2": (x[melt > 0], melt[melt > 0])}
     if zone == "exact":
         whole = fns.melting_temperature(x, zone=zone)
         curves["melting line, whole zone of (43)"] = (x[whole > 0], whole[whole > 0])
-    return Diagram(
-        x, y, np.asarray(grid[0]), "U", "T",
-        {"model": name, "d": fns.d, "margin": margin, "n": n, "E_K": fns.E_K, "log": log,
-         "zone": zone, "warnings": _shallow_end_warnings(model_path, float(x[0]))},
-        time.perf_counter() - t0, {}, curves,
-    )  # fmt: skip
+    params = {"model": name, "d": fns.d, "margin": margin, "n": n, "E_K": fns.E_K,
+              "E_R": fns.E_R, "log": log, "zone": zone,
+              "warnings": _shallow_end_warnings(model_path, float(x[0]))}  # fmt: skip
+    onsite = hubbard.onsite_over_depth(model, x)
+    if onsite is not None:
+        grid, _ = onsite_codes(
+            grid, y[:, np.newaxis], onsite.U_onsite[np.newaxis, :],
+            onsite.U_over_J[np.newaxis, :], onsite.critical, margin,
+        )  # fmt: skip
+        line = onsite.U_onsite / margin
+        shown = np.isfinite(line)
+        curves[f"T = U_onsite/{margin:g}: Bose–Hubbard below"] = (x[shown], line[shown])
+        # no critical value (None in JSON) at a non-integer filling: superfluid at any U/J
+        finite = math.isfinite(onsite.critical)
+        bose_hubbard: dict[str, object] = {
+            "critical": onsite.critical if finite else None,
+            "source": onsite.source,
+        }
+        params["bose_hubbard"] = bose_hubbard
+        crossing = _crossing(x, onsite.U_over_J, onsite.critical)
+        if crossing is not None:
+            top = float(np.interp(crossing, x, line))
+            curves[f"Mott point (U/J)_c = {onsite.critical:.4g}"] = (
+                np.array([crossing, crossing]),
+                np.array([float(y[0]), top]),
+            )
+            bose_hubbard["U_c"] = crossing
+    params["display"] = _display(model, units, fns.E_R, y)
+    return Diagram(x, y, np.asarray(grid), "U", "T", params, time.perf_counter() - t0, {}, curves)
+
+
+def default_ranges(
+    model_path, margin: float = 10.0
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Depth and temperature ranges that show a model's states: U from a tenth of the
+    file's depth to ten times it, widened to take in every change of state along U at
+    T = 0 (scanned over s = U/E_R in 1e-3..1e4, the Mott point included); T from 1e-3 E_K
+    to the larger of 1e3 E_K and twice the melting temperature at the deepest U."""
+    from qcrystal import models
+    from qcrystal.models import hubbard
+
+    from .classify import onsite_codes
+
+    model = models.load(model_path)
+    fns = models.DepthFunctions.from_model(model)
+    U0 = float(model.depth[0])
+    lo, hi = 0.1 * U0, 10.0 * U0
+    U = np.geomspace(1e-3, 1e4, 281) * fns.E_R
+    try:
+        omega = numerics.lattice_frequency(U, fns.E_R)
+        grid = codes(omega, fns.E_K, fns.debye_temperature(U), 0.0, fns.d, margin, depth=U)[0]
+    except ValueError:  # no localized state somewhere on the scan: keep the file's decade
+        grid = None
+    if grid is not None:
+        onsite = hubbard.onsite_over_depth(model, U)
+        if onsite is not None:
+            grid, _ = onsite_codes(grid, 0.0, onsite.U_onsite, onsite.U_over_J,
+                                   onsite.critical, margin)  # fmt: skip
+        changes = U[1:][np.diff(grid) != 0]
+        if len(changes):
+            lo = min(lo, 0.5 * float(changes[0]))
+            hi = max(hi, 3.0 * float(changes[-1]))
+    if U0 <= 0:
+        lo, hi = 1e-2 * fns.E_R, 1e2 * fns.E_R
+    deepest = models.load(model_path, {"lattice.depth": hi})
+    t_melt = models.quantities(deepest).scalar("T_melt")
+    return (lo, hi), (1e-3 * fns.E_K, max(1e3 * fns.E_K, 2.0 * t_melt))
+
+
+def _crossing(x: NDArray[np.float64], ratio: NDArray[np.float64], critical: float) -> float | None:
+    """The depth where U/J passes ``critical`` (log–log interpolation between the two grid
+    points around it); None if it does not within the grid."""
+    above = ratio > critical
+    if not math.isfinite(critical) or not np.any(above) or np.all(above | ~np.isfinite(ratio)):
+        return None
+    i = int(np.argmax(above))
+    if i == 0 or not np.isfinite(ratio[i - 1]):
+        return None
+    lo, hi = np.log(ratio[i - 1]), np.log(min(ratio[i], 1e300))
+    t = (math.log(critical) - lo) / (hi - lo)
+    return float(np.exp(np.log(x[i - 1]) + t * (np.log(x[i]) - np.log(x[i - 1]))))
+
+
+def _display(model, units: str, E_R: float, T: NDArray[np.float64]) -> dict:
+    """How the figure shows its axes: x as s = U/E_R, T scaled into ``units``."""
+    from qcrystal.models.display import convert
+
+    top = convert("T_axis", float(np.max(T)), "energy", model, units, E_R)
+    assert isinstance(top.value, float)  # one number in, one out
+    scale = top.value / float(np.max(T))
+    unit = {"energy": "model units"}.get(top.unit, top.unit)
+    return {"x": [1.0 / E_R, "s = U / E_R"], "y": [scale, unit]}
 
 
 def _shallow_end_warnings(model_path, shallowest: float) -> list[str]:
@@ -341,6 +432,9 @@ def figure(diagram: Diagram):
     ax = fig.subplots()
     cmap = ListedColormap([_COLORS[s] for s in STATES])
     xs, ys, codes = _raster(diagram)
+    shown = diagram.params.get("display", {"x": (1.0, ""), "y": (1.0, "")})
+    (x_scale, _), (y_scale, y_unit) = shown["x"], shown["y"]
+    xs, ys = xs * x_scale, ys * y_scale
     ax.pcolormesh(
         xs,
         ys,
@@ -355,21 +449,21 @@ def figure(diagram: Diagram):
         ax.set_xscale("log")
         ax.set_yscale("log")
     symbols = {"ω / E_K": r"$\omega / E_K$", "T_D / E_K": r"$T_D / E_K$",
-               "U": r"lattice depth $U$", "T": r"temperature $T$"}  # fmt: skip
+               "U": r"lattice depth $s = U / E_R$", "T": f"temperature $T$ ({y_unit})"}  # fmt: skip
     ax.set_xlabel(symbols.get(diagram.x_label, diagram.x_label))
     ax.set_ylabel(symbols.get(diagram.y_label, diagram.y_label))
-    X, Y = np.meshgrid(xs, ys)
-    for region, state in _regions(codes):
-        # label at the median point of each sizeable connected region (log coordinates)
-        lx = np.exp(np.median(np.log(X[region])))
-        ly = np.exp(np.median(np.log(Y[region])))
-        ax.text(lx, ly, _LABELS[state], ha="center", va="center", fontsize=8)
+    labels = [
+        ax.text(xs[i], ys[j], _LABELS[state], ha="center", va="center", fontsize=8)
+        for j, i, state in _label_points(codes)
+    ]
     styles = iter(["-", "--", ":", "-."])
     for name, value in diagram.lines.items():
         ax.axhline(value, color="k", lw=1.2, ls=next(styles), label=f"{name}: {value:.3g}")
-    for (name, (cx, cy)), ls in zip(diagram.curves.items(), ["--", "-.", ":"], strict=False):
-        ax.plot(cx, cy, color="k", lw=1.2, ls=ls, label=name)
-    ax.set_ylim(diagram.y[0], diagram.y[-1])
+    drawn = [(k, v) for k, v in diagram.curves.items() if len(v[0])]
+    for (name, (cx, cy)), ls in zip(drawn, ["--", "-.", ":", "-"], strict=False):
+        ax.plot(cx * x_scale, cy * y_scale, color="k", lw=1.2, ls=ls, label=name)
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
     if diagram.x_label == "ω / E_K":
         ax.axvline(1.0, color="0.3", lw=0.6)  # ω = E_K: shallow to the left, deep to the right
     handles = [Patch(color=_COLORS[s], label=s.replace("_", " ")) for s in STATES]
@@ -381,7 +475,29 @@ def figure(diagram: Diagram):
     where = f"model {p['model']}" if "model" in p else f"T/E_K = {p['T/E_K']:g}"
     zone = ", r₀ over the whole zone of (43)" if p.get("zone") == "exact" else ""
     ax.set_title(f"states: {where}, d = {p['d']}, ≪ read as ×{p['margin']:g}{zone}", fontsize=10)
+    _inside(fig, ax, labels)
     return fig
+
+
+def _inside(fig, ax, labels) -> None:
+    """Shift each label whose box crosses the axes' edge back inside (a narrow region at
+    the edge has its deepest point near it)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    # a canvas of its own to measure text with (no pyplot, no global backend)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()
+    frame = ax.get_window_extent(renderer)
+    for text in labels:
+        box = text.get_window_extent(renderer)
+        if box.x0 < frame.x0:
+            text.set_horizontalalignment("left")
+        elif box.x1 > frame.x1:
+            text.set_horizontalalignment("right")
+        if box.y0 < frame.y0:
+            text.set_verticalalignment("bottom")
+        elif box.y1 > frame.y1:
+            text.set_verticalalignment("top")
 
 
 def plot(diagram: Diagram, paths) -> None:
