@@ -56,3 +56,24 @@ def test_recoil_units_and_refusals(qc):
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "lab units" in bad.stderr
     crystal = qc("model", "show", "examples/crystals/dipoles_triangular.toml", "--units", "lab")
     assert crystal.returncode == 2 and "--units" in crystal.stderr
+
+
+def test_state_in_lab_and_recoil_units(qc):
+    """ω = 2√s E_R at s = 10 (the harmonic frequency of (34)): 2√10 × 2027.8 Hz in lab
+    units, 2√10 in recoil units; the file's 1 nK back as 1 nK."""
+    mass = 86.909180531 * sc.atomic_mass  # ⁸⁷Rb, NIST (AME2016)
+    e_r = sc.h / (2 * mass * (1064e-9) ** 2)
+    lab = json.loads(qc("state", "--model", RB, "--units", "lab", "--json").stdout)["shown"]
+    value, unit = lab["omega"].split()
+    assert unit == "kHz" and float(value) * 1e3 == pytest.approx(2 * 10**0.5 * e_r, rel=1e-5)
+    assert lab["T"] == "1 nK"
+    text = qc("state", "--model", RB, "--units", "recoil").stdout
+    assert f"ω = {2 * 10**0.5:.6g} E_R" in text
+    hot = qc("state", "--model", RB, "--units", "lab", "--set", "T=10 nK").stdout
+    assert "T = 10 nK is not ≪ U_onsite" in hot  # both sides of the comparison in nK
+    for args in (
+        ("--model", "examples/rydberg.toml"),
+        ("--omega", "1", "--E_K", "1", "--T_D", "1"),
+    ):
+        bad = qc("state", *args, "--units", "lab")
+        assert bad.returncode == 2 and "--units lab" in bad.stderr

@@ -42,6 +42,12 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         help="the Lindemann number of (47): localized where r₀/a < X (default 0.5, the "
         "paper's; QMC of self-organised crystals supports about 0.25, see qcrystal crystals)",
     )  # fmt: skip
+    st.add_argument(
+        "--units", choices=("model", "lab", "recoil"), default="model",
+        help="with --model: energies and temperatures in model units, lab units (E/h in "
+        "Hz/kHz, k_B T in nK/µK; a file in lab units) or recoil units E_R; --json keeps "
+        "model-unit values and adds the shown ones",
+    )  # fmt: skip
     st.add_argument("--json", action="store_true", help="print JSON")
     add_budget(st)
 
@@ -83,7 +89,8 @@ def _from_model(path: Path, overrides: dict[str, object]):
             f"{path}: the lattice depth U = {m.depth[0]:g} gives ω = 0; the four states are "
             "those of atoms in a lattice, U > 0 (set it with --set U=…)"
         )
-    hubbard: dict[str, object] = {"s": m.depth[0] / q.vector("E_R")[0], "U": m.depth[0]}
+    E_R = q.vector("E_R")[0]
+    hubbard: dict[str, object] = {"s": m.depth[0] / E_R, "U": m.depth[0], "E_R": E_R, "model": m}
     if q.hubbard is not None and q.hubbard.mott_note is not None:
         h = q.hubbard
         point = hubbard_numbers.mott_point(m)
@@ -94,14 +101,37 @@ def _from_model(path: Path, overrides: dict[str, object]):
     return (*scales, list(q.warnings), hubbard)
 
 
-def _onsite_decides(why: dict, hubbard: dict | None, T: float, margin: float) -> None:
+_PRIVATE = ("s", "U", "E_R", "model")  # what the model run carries that is not a verdict
+
+
+def _shower(units: str, hubbard: dict | None):
+    """A function (value, temperature) → "value unit" in ``units`` (an energy, or with
+    ``temperature`` one shown as k_B T)."""
+    if units == "model":
+        return lambda value, temperature=False: f"{value:.6g}"
+    if hubbard is None:
+        raise ValueError(f"--units {units} needs --model (the scales alone carry no units)")
+    from qcrystal.models.display import convert
+
+    model, E_R = hubbard["model"], hubbard["E_R"]
+    convert("T_check", 1.0, "energy", model, units, E_R)  # a file not in lab units fails here
+
+    def show(value: float, temperature: bool = False) -> str:
+        symbol = "T_" if temperature else "E"  # display.convert reads T_… as a temperature
+        shown = convert(symbol, value, "energy", model, units, E_R)
+        return f"{shown.value:.6g} {shown.unit}"
+
+    return show
+
+
+def _onsite_decides(why: dict, hubbard: dict | None, T: float, margin: float, show) -> None:
     """Where the paper leaves an integer filling to the onsite interaction, the
     Bose–Hubbard verdict decides where T ≪ U (:func:`qcrystal.states.onsite_codes`)."""
     from qcrystal import states
 
     if hubbard is None or "mott" not in hubbard:
         return
-    why["bose_hubbard"] = {k: v for k, v in hubbard.items() if k not in ("s", "U")}
+    why["bose_hubbard"] = {k: v for k, v in hubbard.items() if k not in _PRIVATE}
     if hubbard["mott"] is None:
         why["notes"].append(hubbard["note"])
         return
@@ -111,8 +141,9 @@ def _onsite_decides(why: dict, hubbard: dict | None, T: float, margin: float) ->
     )
     if not applied:
         why["notes"].append(
-            f"{hubbard['note']} — not applied: T = {T:.4g} is not ≪ U_onsite = "
-            f"{hubbard['U_onsite']:.4g} (×{margin:g}), where the ground-state point holds"
+            f"{hubbard['note']} — not applied: T = {show(T, True)} is not ≪ U_onsite = "
+            f"{show(hubbard['U_onsite'], True)} (×{margin:g}), where the ground-state "
+            "point holds"
         )
         return
     state = states.STATES[int(code)]
@@ -130,20 +161,28 @@ def run(args: argparse.Namespace) -> int:
     from qcrystal import states
 
     try:
+        if args.units != "model" and not args.model:
+            raise ValueError(f"--units {args.units} needs --model (the scales alone carry "
+                             "no units)")  # fmt: skip
         omega, E_K, T_D, T, d, warnings, hubbard = _scales(args)
+        show = _shower(args.units, hubbard)
         depth = None if hubbard is None else hubbard["U"]
         why = states.reasons(omega, E_K, T_D, T, d, args.margin, args.zone, args.lindemann, depth)
-        _onsite_decides(why, hubbard, T, args.margin)
+        _onsite_decides(why, hubbard, T, args.margin, show)
     except ValueError as exc:
         return fail(NAME, exc)
+    scales = {"omega": omega, "E_K": E_K, "T_D": T_D, "T": T}
     if args.json:
-        record = {"omega": omega, "E_K": E_K, "T_D": T_D, "T": T, "d": d, "zone": args.zone,
-                  **why, "warnings": warnings}  # fmt: skip
+        record = {**scales, "d": d, "zone": args.zone, **why, "warnings": warnings}
         if hubbard is not None:
             record["recoil_depth"] = hubbard["s"]
+        if args.units != "model":
+            shown = {k: show(v, k.startswith("T")) for k, v in scales.items()}
+            record["shown"] = {"units": args.units, **shown}
         print(dump_json(record))
         return 0
-    print(f"ω = {omega:.6g}, E_K = {E_K:.6g}, T_D = {T_D:.6g}  (T = {T:g}, d = {d})")
+    print(f"ω = {show(omega)}, E_K = {show(E_K)}, T_D = {show(T_D, True)}  "
+          f"(T = {show(T, True)}, d = {d})")  # fmt: skip
     if hubbard is None:
         print(f"lattice: {why['lattice']} (the paper's sense: ω against E_K)")
     else:
