@@ -161,7 +161,7 @@ def test_model_show_json_and_table(qc):
     assert symbols[:2] == ["E_R", "ω"] and "T_melt" in symbols and data["model"]["d"] == 3
     assert data["notes"]
     table = qc("model", "show", "examples/rydberg.toml", "--set", "lattice.temperature=2")
-    assert "Lindemann ratio at T = 2" in table.stdout and "note:" in table.stdout
+    assert "interaction rydberg, T = 2\n" in table.stdout and "note:" in table.stdout
 
 
 def test_state_from_a_model_and_from_scales(qc):

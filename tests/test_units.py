@@ -201,6 +201,49 @@ def test_contact_coupling_of_a_scattering_length_by_hand():
     assert models.loads(text).interaction.params["g"] == pytest.approx(by_hand, rel=1e-12)
 
 
+RYDBERG = DY164.replace(
+    DIPOLAR + "direction = [0, 0, 1]",
+    'kind = "rydberg"\nrydberg_C6 = "1 GHz um^6"\nrabi_frequency = "5 MHz"\ndetuning = "50 MHz"',
+)
+
+
+def test_rydberg_dressing_by_hand():
+    """R_c⁶ = C₆/(2ħΔ) and C6 = Ω⁴C₆/(16Δ⁴) with frequencies for energies (the h cancels):
+    R_c = (1000 MHz µm⁶ / 100 MHz)^(1/6) µm and C6/h = 1e-4/16 × 1000 MHz µm⁶."""
+    params = models.loads(RYDBERG).interaction.params
+    assert params["R_c"] == pytest.approx(10 ** (1 / 6), rel=1e-12)  # µm, the lab length
+    e0_hz = units.LAB_ENERGY_J / sc.h  # the lab energy unit as a frequency
+    assert params["C6"] * e0_hz == pytest.approx(0.1**4 / 16 * 1e9, rel=1e-12)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_rydberg_dressing_against_the_exact_two_atom_spectrum(sign):
+    """Two atoms, each {g, r} with |r⟩ ħΔ above the dressed |g⟩ and Ω/2 coupling them,
+    V = C₆/r⁶ on |rr⟩: the lowest (Δ > 0) or highest (Δ < 0) pair level, less twice the
+    one-atom light shift, is the dressed interaction. At Ω/Δ = 0.02 the fourth-order form
+    holds to (Ω/Δ)² ~ 1e-3 relative (of its value at r = 0)."""
+    import numpy as np
+
+    from qcrystal.models.interactions import dressed_soft_core
+
+    c6_bare, rabi, delta = sign * 3.0, 0.02, sign * 1.0
+    c6, r_c = dressed_soft_core(c6_bare, rabi, delta)
+
+    def pair_shift(r: float) -> float:
+        v = c6_bare / r**6
+        h = np.diag([0.0, delta, delta, 2 * delta + v])  # gg, gr, rg, rr
+        for i, j in ((0, 1), (0, 2), (1, 3), (2, 3)):
+            h[i, j] = h[j, i] = rabi / 2
+        levels = np.linalg.eigvalsh(h)
+        return levels[0] if delta > 0 else levels[-1]
+
+    one = np.linalg.eigvalsh(np.array([[0.0, rabi / 2], [rabi / 2, delta]]))
+    light_shift = one[0] if delta > 0 else one[-1]
+    for r in (0.3 * r_c, r_c, 2.0 * r_c):
+        exact = pair_shift(r) - 2 * light_shift
+        assert exact == pytest.approx(c6 / (r_c**6 + r**6), abs=2e-3 * abs(c6) / r_c**6)
+
+
 def test_an_override_of_the_coupling_replaces_the_moment():
     text = DY164.replace(DIPOLAR, DIPOLAR + 'magnetic_moment = "10 bohr_magneton"\n')
     model = models.loads(text, "f", {"interaction.C_dd": 0.5})
@@ -236,6 +279,13 @@ BAD = [
     (DY164.replace(DIPOLAR + "direction = [0, 0, 1]",
                    'kind = "rydberg"\nC6 = "1 kHz um^6"\nR_c = "-1 um"'),
      "'R_c' must be > 0"),
+    (RYDBERG.replace('detuning = "50 MHz"', ""), "the dressing needs rydberg_C6, "
+     "rabi_frequency, detuning together (missing: detuning)"),
+    (RYDBERG.replace('"50 MHz"', '"-50 MHz"'), "need one sign"),
+    (RYDBERG.replace('"5 MHz"', '"60 MHz"'), "not below |detuning|"),
+    (RYDBERG + 'R_c = "1 um"\n', "R_c follows from rydberg_C6 and detuning"),
+    (RYDBERG + 'C6 = "1 kHz um^6"\n', "give one of C6, rydberg_C6, not both"),
+    (RYDBERG.replace('"5 MHz"', '"5 nm"'), '"5 nm" is a length; an energy is needed'),
     (DY164.replace('kind = "dipolar"', 'kind = "power_law"\nC = "1 kHz um^3"\nn = "3"'),
      "[interaction] n (line 11): must be a number"),
 ]  # fmt: skip

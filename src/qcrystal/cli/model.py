@@ -101,11 +101,13 @@ def run(args: argparse.Namespace) -> int:
         m, found = budgeted(args, _quantities, args.file, overrides)
     except ValueError as exc:  # ModelError, LatticeSumError, bad --set
         return fail(NAME, exc)
-    title = f"{m.name or args.file}: {m.kind} lattice (d = {m.d}), interaction {m.interaction.kind}"
     try:
         shown = _in_units(args.units, m, found)
+        temperature = _temperature(args.units, m, found)
     except ValueError as exc:
         return fail(NAME, exc)
+    title = (f"{m.name or args.file}: {m.kind} lattice (d = {m.d}), interaction "
+             f"{m.interaction.kind}, T = {temperature}")  # fmt: skip
     return _print(args, title, {"name": m.name, "d": m.d, "units": args.units}, found, shown)
 
 
@@ -129,6 +131,15 @@ def _show_crystal(args: argparse.Namespace, compute) -> int:
     except ValueError as exc:
         return fail(NAME, exc)
     return _print(args, title, {"crystal": title}, found)
+
+
+def _temperature(units: str, m, found) -> str:
+    """The file's temperature in ``units`` (the r₀/a row is at this T)."""
+    from qcrystal.models.display import convert
+
+    shown = convert("T_file", m.temperature, "energy", m, units, found.vector("E_R")[0])
+    unit = "" if shown.unit == "energy" else f" {shown.unit}"
+    return f"{_fmt(shown.value)}{unit}"
 
 
 def _print(args: argparse.Namespace, title: str, about: dict, found, shown=None) -> int:

@@ -17,7 +17,9 @@ custom     any expression of r (and x, y, z), parsed safely      expression, par
 A model file may give the couplings in physical terms instead (resolved by
 :mod:`.schema` into the parameters above, in the lab units of :mod:`.units`): dipolar's C_dd
 as ``magnetic_moment`` (μ₀μ²/4π) or ``electric_dipole`` (d²/4πε₀), contact's g as
-``scattering_length`` (4πħ²a_s/m), or from the ``[model] species`` table if none is given.
+``scattering_length`` (4πħ²a_s/m), or from the ``[model] species`` table if none is given;
+rydberg's C6 and R_c from the dressing (``rydberg_C6``, ``rabi_frequency``, ``detuning``;
+:func:`dressed_soft_core`).
 
 Each :class:`Interaction` also knows how Φ behaves as r → 0 and r → ∞ (the powers that
 decide whether lattice sums converge and whether Gaussian smearing diverges).
@@ -35,7 +37,16 @@ import sympy as sp
 
 from . import parser
 
-__all__ = ["KINDS", "Interaction", "R", "X", "coordinates", "make", "to_numpy"]
+__all__ = [
+    "KINDS",
+    "Interaction",
+    "R",
+    "X",
+    "coordinates",
+    "dressed_soft_core",
+    "make",
+    "to_numpy",
+]
 
 X = sp.symbols("x y z", real=True)
 R = sp.Symbol("r", positive=True)
@@ -140,6 +151,36 @@ def _rydberg(p: dict) -> Interaction:
         near_power=0,
         profile=phi.subs(_r(), R),
     )
+
+
+def dressed_soft_core(rydberg_C6: float, rabi: float, detuning: float) -> tuple[float, float]:
+    """(C6, R_c) of the soft core C6/(R_c⁶ + r⁶) that weak Rydberg dressing makes.
+
+    Two ground-state atoms coupled with Rabi frequency Ω to a Rydberg level ħΔ above the
+    laser-dressed ground level (Δ > 0: the laser red of the transition), whose pair
+    interacts by C₆/r⁶: to fourth order in Ω/Δ the pair's light shift gains
+    U(r) = (Ω⁴/8Δ³) R_c⁶/(R_c⁶ + r⁶) with R_c⁶ = C₆/(2Δ) (Henkel, Nath and Pohl, Phys. Rev.
+    Lett. 104, 195302 (2010); Johnson and Rolston, Phys. Rev. A 82, 033412 (2010)); so
+    C6 = Ω⁴C₆/(16Δ⁴), the tail (Ω/2Δ)⁴ C₆/r⁶. ħ = 1: Ω and Δ are energies. The tests check it
+    against the exact two-atom, four-level spectrum. ValueError where it does not hold:
+    C₆/Δ ≤ 0 (a resonance at r = R_c, no soft core) or Ω ≥ |Δ| (not weak dressing).
+    """
+    if not (math.isfinite(rydberg_C6) and math.isfinite(rabi) and math.isfinite(detuning)):
+        raise ValueError("rydberg_C6, rabi_frequency and detuning must be finite numbers")
+    if not rabi > 0:
+        raise ValueError(f"rabi_frequency must be > 0 (got {rabi!r})")
+    if not rydberg_C6 * detuning > 0:
+        raise ValueError(
+            f"rydberg_C6 = {rydberg_C6:g} and detuning = {detuning:g} need one sign: otherwise "
+            "the pair level crosses the dressed one at r = R_c and there is no soft core"
+        )
+    if not rabi < abs(detuning):
+        raise ValueError(
+            f"rabi_frequency = {rabi:g} is not below |detuning| = {abs(detuning):g}: the "
+            "soft core is the weak-dressing (Ω ≪ |Δ|) result"
+        )
+    r_c = (rydberg_C6 / (2 * detuning)) ** (1 / 6)
+    return rabi**4 * rydberg_C6 / (16 * detuning**4), r_c
 
 
 def _lennard_jones(p: dict) -> Interaction:

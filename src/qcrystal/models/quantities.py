@@ -234,7 +234,7 @@ def quantities(model: Model) -> Quantities:
             ratio,
             "1",
             "(47)",
-            f"Lindemann ratio at T = {model.temperature:g}, Debye sphere",
+            "Lindemann ratio at the file's T, Debye sphere",
         ),
         Quantity("T_melt", T_m, "energy", "(47)", "r₀/a = 1/2; 0 if none survives T > 0"),
         Quantity("r₀/a zone", zone_ratio, "1", "(42)", "the same over the whole zone of (43)"),

@@ -98,7 +98,13 @@ _DIMENSIONS: dict[tuple[str, str], units.Dimension] = {
 _PARAMETER_DIMENSIONS: dict[str, dict[str, units.Dimension]] = {
     "contact": {"g": units.energy_length(3), "scattering_length": units.LENGTH},
     "dipolar": {"C_dd": units.energy_length(3)},
-    "rydberg": {"C6": units.energy_length(6), "R_c": units.LENGTH},
+    "rydberg": {
+        "C6": units.energy_length(6),
+        "R_c": units.LENGTH,
+        "rydberg_C6": units.energy_length(6),
+        "rabi_frequency": units.ENERGY,
+        "detuning": units.ENERGY,
+    },
     "lennard_jones": {"epsilon": units.ENERGY, "sigma": units.LENGTH},
     "gaussian": {"V0": units.ENERGY, "sigma": units.LENGTH},
 }
@@ -106,7 +112,9 @@ _PARAMETER_DIMENSIONS: dict[str, dict[str, units.Dimension]] = {
 _WAYS = {
     "dipolar": ("C_dd", "magnetic_moment", "electric_dipole"),
     "contact": ("g", "scattering_length"),
+    "rydberg": ("C6", "rydberg_C6"),
 }
+_DRESSING = ("rydberg_C6", "rabi_frequency", "detuning")
 _DEFAULTS: dict[str, dict[str, object]] = {
     "model": {"name": "", "filling": 1.0, "omega": "bare", "phonons": "interaction"},
     "lattice": {"temperature": 0.0},
@@ -446,6 +454,8 @@ def _physical_interaction(
                 raise ModelError(f"{origin('interaction', via)}: {exc}") from None
             formula = "μ₀μ²/4π, μ" if via == "magnetic_moment" else "d²/4πε₀, d"
             sources["interaction.C_dd"] = f"{formula} = {text}{whose}"
+    if kind == "rydberg" and set(_DRESSING) & set(params):
+        _dress(params, raw, origin, sources)
     if kind == "contact" and "g" not in params:
         a, whose = params.pop("scattering_length", None), ""
         if a is None and spec is not None:
@@ -465,6 +475,35 @@ def _physical_interaction(
             params["g"] = units.contact_coupling(float(a), mass)
             sources["interaction.g"] = f"4πħ²a_s/m, a_s = {text}{whose}"
     return params
+
+
+def _dress(params: dict, raw: dict, origin: Callable[[str, str], str], sources: dict) -> None:
+    """C6 and R_c of the rydberg kind from the dressing (:func:`interactions.dressed_soft_core`),
+    in place; all three keys needed, and R_c not given beside them."""
+    missing = [k for k in _DRESSING if k not in params]
+    if missing:
+        raise ModelError(
+            f"{origin('interaction', missing[0])}: the dressing needs {', '.join(_DRESSING)} "
+            f"together (missing: {', '.join(missing)}); or give C6 and R_c"
+        )
+    if "R_c" in params:
+        raise ModelError(
+            f"{origin('interaction', 'R_c')}: R_c follows from rydberg_C6 and detuning; give "
+            "one way, the dressing or C6 and R_c"
+        )
+    values = []
+    for key in _DRESSING:
+        value = params.pop(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ModelError(f"{origin('interaction', key)}: must be a number or a unit string")
+        values.append(float(value))
+    try:
+        params["C6"], params["R_c"] = interactions.dressed_soft_core(*values)
+    except ValueError as exc:
+        raise ModelError(f"{origin('interaction', 'rydberg_C6')}: {exc}") from None
+    given = ", ".join(f"{k} = {raw[k]}" for k in _DRESSING)
+    sources["interaction.C6"] = f"Ω⁴C₆/(16Δ⁴), weak dressing: {given}"
+    sources["interaction.R_c"] = f"(C₆/2Δ)^(1/6): {given}"
 
 
 def _moment(
