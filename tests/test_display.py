@@ -77,3 +77,11 @@ def test_state_in_lab_and_recoil_units(qc):
     ):
         bad = qc("state", *args, "--units", "lab")
         assert bad.returncode == 2 and "--units lab" in bad.stderr
+
+
+def test_set_s_is_the_depth_in_recoil_energies_and_u_an_energy(qc):
+    by_s = json.loads(qc("state", "--model", RB, "--set", "s=30", "--json").stdout)
+    by_u = json.loads(qc("state", "--model", RB, "--set", "U=30 E_R", "--json").stdout)
+    assert by_s["recoil_depth"] == pytest.approx(30.0, rel=1e-12)
+    assert by_u["omega"] == pytest.approx(by_s["omega"], rel=1e-12)
+    assert "the depth in recoil" in " ".join(qc("state", "--help").stdout.split())

@@ -102,3 +102,16 @@ def test_the_mott_verdict_holds_at_a_temperature_well_below_u(tmp_path, qc):
     data = json.loads(qc("state", "--model", str(path), "--json").stdout)
     assert data["state"] == "insulating_optical_lattice"
     assert data["paper_state"] == "conducting_optical_lattice"
+
+
+def test_an_attractive_contact_gets_no_superfluid_or_mott_verdict(tmp_path, qc):
+    """g < 0 (a_s < 0): U_onsite < 0, outside the U > 0 phase diagram the QMC point is of."""
+    path = tmp_path / "attractive.toml"
+    path.write_text(CONTACT.format(kind="cubic", depth=50.0, nu=1.0, T=0.0).replace("0.5", "-0.5"))
+    q = models.quantities(models.load(path))
+    assert q.scalar("U_onsite") < 0 and q.hubbard.mott is None
+    assert "attractive" in q.hubbard.mott_note
+    assert models.hubbard.onsite_over_depth(models.load(path), np.array([50.0])) is None
+    data = json.loads(qc("state", "--model", str(path), "--json").stdout)
+    assert data["bose_hubbard"]["mott"] is None and "paper_state" not in data
+    assert "attractive" in data["notes"][-1]

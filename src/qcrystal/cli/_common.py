@@ -132,7 +132,13 @@ def say(message: str) -> None:
 
 
 _ALIASES = {"U": "lattice.depth", "T": "lattice.temperature", "m": "model.mass",
-            "nu": "model.filling"}  # fmt: skip
+            "nu": "model.filling", "s": "lattice.recoil_depth"}  # fmt: skip
+# One help text for every --set: U is the depth as an energy, s the depth in E_R.
+SET_HELP = (
+    "override a model value, as SECTION.KEY=VALUE (a TOML value: number, list, text) or "
+    "U=… (the depth, an energy: U=30, U='10 E_R'), s=… (the depth in recoil energies), "
+    "T=…, m=…, nu=…; in a lab file a unit may be given: T='5 nK'"
+)
 
 
 def model_overrides(items: list[str]) -> dict[str, object]:

@@ -6,7 +6,7 @@ import argparse
 import math
 from pathlib import Path
 
-from ._common import Formatter, add_budget, budgeted, dump_json, fail, model_overrides
+from ._common import SET_HELP, Formatter, add_budget, budgeted, dump_json, fail, model_overrides
 
 NAME = "model"
 HELP = "every quantity of the paper for a model file (interaction, lattice, parameters)"
@@ -36,7 +36,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     example.add_argument("name", nargs="?", help="the example's name; none: list them")
     show.add_argument(
         "--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
-        help="override a value, e.g. lattice.depth=30 (a TOML value: number, list, text)",
+help=SET_HELP,
     )  # fmt: skip
     show.add_argument("--json", action="store_true", help="print JSON instead of the table")
     show.add_argument(

@@ -6,7 +6,7 @@ import argparse
 import math
 from pathlib import Path
 
-from ._common import Formatter, add_budget, budgeted, dump_json, fail, model_overrides
+from ._common import SET_HELP, Formatter, add_budget, budgeted, dump_json, fail, model_overrides
 
 NAME = "state"
 HELP = "which of the four states: from ω, E_K, T_D or from a model file"
@@ -30,7 +30,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     st.add_argument("--d", type=int, default=None, help="dimension 1, 2, 3 (default 3)")
     st.add_argument("--model", type=Path, metavar="FILE", help="take ω, E_K, T_D, T, d from it")
     st.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="override a model value: U=…, T=…, or section.key=…")  # fmt: skip
+help=SET_HELP)  # fmt: skip
     st.add_argument("--margin", type=float, default=10.0, help="the factor read as ≪ (10)")
     st.add_argument(
         "--zone", choices=("debye", "exact"), default="debye",

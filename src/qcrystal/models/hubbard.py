@@ -158,6 +158,12 @@ def _mott(model: Model, U_over_J: float) -> tuple[str | None, str]:
     """The Bose–Hubbard ground-state verdict at the model's filling, or why there is none
     (where it applies in T is :func:`qcrystal.states.onsite_codes`'s to say)."""
     nu = model.filling
+    if not U_over_J > 0:
+        return None, (
+            f"U/J = {U_over_J:.4g} ≤ 0 (an attractive contact, a_s < 0): the Bose–Hubbard "
+            "phases are those of U > 0; with onsite attraction bosons pile onto few sites "
+            "(no superfluid–Mott point applies)"
+        )
     if len(set(model.depth)) > 1 or len(set(model.wavelength)) > 1:
         return None, "Mott point: the published values are for isotropic lattices only"
     if nu != round(nu):
@@ -194,7 +200,7 @@ _CURVE_POINTS = 64
 def onsite_over_depth(model: Model, U: np.ndarray) -> OnsiteOverDepth | None:
     """U_onsite(U) and U/J(U) of the isotropic lattice of depth U (the model's wavelength,
     mass, contact g and filling), for a phase diagram over U; None where no Bose–Hubbard
-    verdict applies (not a contact interaction; an integer filling other than 1).
+    verdict applies (not a contact interaction, g ≤ 0, an integer filling other than 1).
 
     At most :data:`_CURVE_POINTS` depths are evaluated exactly (geometric in U over the
     range) and the rest interpolated by a cubic spline in log–log: the tests bound the
@@ -205,8 +211,8 @@ def onsite_over_depth(model: Model, U: np.ndarray) -> OnsiteOverDepth | None:
 
     from .functions import recoil_energy, wave_number
 
-    if model.interaction.kind != "contact":
-        return None
+    if model.interaction.kind != "contact" or not float(model.interaction.params["g"]) > 0:
+        return None  # attractive: no Bose–Hubbard phase boundary of U > 0 applies
     nu = model.filling
     if nu == round(nu) and nu != 1:
         return None
